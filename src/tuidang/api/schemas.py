@@ -1,0 +1,67 @@
+"""Request and response bodies of the JSON API."""
+
+from typing import Literal
+
+from ninja import Field, Schema
+
+from tuidang.registry.models import ALIAS_MAX, CONTACT_MAX, NAME_MAX, STATEMENT_MAX
+
+NamingCode = Literal["true_name", "alias", "generated_alias"]
+
+
+class PersonIn(Schema):
+    naming: NamingCode = Field(description="How this person is named in public.")
+    true_name: str = Field(
+        "", max_length=NAME_MAX, description="Sealed; public only if naming is true_name."
+    )
+    alias: str = Field("", max_length=ALIAS_MAX, description="Used when naming is alias.")
+
+
+class DeclarationIn(Schema):
+    organisations: list[str] = Field(
+        ..., min_length=1, max_length=20, examples=[["party", "league"]]
+    )
+    people: list[PersonIn] = Field(default_factory=list, max_length=200)
+    unnamed_persons: int = Field(0, ge=0, le=10_000, description="Persons only counted, not named.")
+    by_proxy: bool = False
+    proxy_relationship: Literal["", "relatives", "colleagues", "friends", "other"] = ""
+    contact: str = Field("", max_length=CONTACT_MAX, description="Sealed; never published.")
+    country: str = Field("CN", min_length=2, max_length=2, description="ISO 3166-1 alpha-2.")
+    province: str = Field("", max_length=6, description="ISO 3166-2:CN, China only.")
+    sector: str = Field("", max_length=20)
+    rank: str = Field("", max_length=16)
+    statement: str = Field("", max_length=STATEMENT_MAX)
+
+
+class PublicNameOut(Schema):
+    name: str
+    latin: str
+    naming: NamingCode
+
+
+class ReceiptOut(Schema):
+    receipt_code: str | None = Field(
+        description="Give it to the declarant; null when this repeats an earlier request "
+        "with the same Idempotency-Key (the code was returned the first time)."
+    )
+    status: str
+    persons: int
+    public_names: list[PublicNameOut]
+    replayed: bool
+
+
+class ErrorOut(Schema):
+    error: str
+    fields: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class TallyOut(Schema):
+    persons: int
+    declarations: int
+    organisations: dict[str, int]
+    days: dict[str, int]
+    channels: dict[str, int]
+    countries: dict[str, int]
+    provinces: dict[str, int]
+    proxy: dict[str, int]
+    naming: dict[str, int]

@@ -1,0 +1,14 @@
+"""URLs of the public site (mounted under the language prefix)."""
+
+from django.urls import path
+
+from tuidang.public.views import declare, home, receipt, statements
+
+app_name = "public"
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("declare/", declare.declare_self, name="declare"),
+    path("declare/for-others/", declare.declare_for_others, name="declare_for_others"),
+    path("receipt/", receipt.lookup, name="receipt"),
+    path("statements/", statements.statements, name="statements"),
+]

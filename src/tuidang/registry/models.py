@@ -1,0 +1,147 @@
+"""Registry models. A `Declaration` is one statement by one person, or one group or
+proxy statement for N persons; its `Person` rows are the persons who are named in
+public (the rest are only counted). Nothing here records a time of day, an
+address or a user agent; identities and contacts are stored only sealed.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from tuidang.registry import organisations
+from tuidang.registry.choices import (
+    Channel,
+    Naming,
+    ProxyRelationship,
+    Rank,
+    RevokeReason,
+    Sector,
+    Status,
+)
+
+NAME_MAX = 64
+ALIAS_MAX = 32
+STATEMENT_MAX = 5000
+CONTACT_MAX = 500
+
+
+class Group(models.Model):
+    """Several declarations made together (e.g. eight officials who decided in a
+    meeting to quit together). `label` is public: it must not identify anyone."""
+
+    label = models.CharField(max_length=120)
+    day = models.DateField()
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Declaration(models.Model):
+    receipt_hash = models.CharField(max_length=64, unique=True)
+    # Hash of the client's idempotency key (form token or API header), if any.
+    idempotency_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    revoke_reason = models.CharField(max_length=16, choices=RevokeReason.choices, blank=True)
+    day = models.DateField(help_text="Day of the declaration (UTC); never a time of day.")
+    organisations = models.CharField(max_length=200, help_text="See organisations.encode().")
+    persons = models.PositiveIntegerField()
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    by_proxy = models.BooleanField(default=False)
+    proxy_relationship = models.CharField(
+        max_length=16, choices=ProxyRelationship.choices, blank=True
+    )
+    group = models.ForeignKey(
+        Group, null=True, blank=True, on_delete=models.PROTECT, related_name="declarations"
+    )
+    country = models.CharField(max_length=2)
+    province = models.CharField(max_length=6, blank=True)
+    sector = models.CharField(max_length=20, choices=Sector.choices, blank=True)
+    rank = models.CharField(max_length=16, choices=Rank.choices, blank=True)
+    statement = models.TextField(blank=True, max_length=STATEMENT_MAX)
+    sealed_contact = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "-id"], name="declaration_status_newest"),
+            # The published-statements page walks this index newest first.
+            models.Index(
+                fields=["-id"],
+                condition=Q(status="accepted") & ~Q(statement=""),
+                name="declaration_published",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(persons__gte=1), name="declaration_persons_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(organisations__in=["", ",,"]), name="declaration_has_organisations"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"declaration {self.pk} ({self.status})"
+
+    @property
+    def organisation_codes(self) -> list[str]:
+        return organisations.decode(self.organisations)
+
+    @property
+    def unnamed_persons(self) -> int:
+        return self.persons - self.people.count()
+
+
+class Person(models.Model):
+    """A person of a declaration who is named in public, by true name or alias."""
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="people")
+    position = models.PositiveSmallIntegerField()
+    naming = models.CharField(max_length=16, choices=Naming.choices)
+    public_name = models.CharField(max_length=NAME_MAX, db_index=True)
+    public_name_latin = models.CharField(max_length=120, blank=True)
+    sealed_identity = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["declaration_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["declaration", "position"], name="person_position_unique"
+            ),
+            # A generated alias is never handed out twice.
+            models.UniqueConstraint(
+                fields=["public_name"],
+                condition=Q(naming="generated_alias"),
+                name="generated_alias_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.public_name
+
+
+class Tally(models.Model):
+    """One maintained counter: persons (or, for dimension 'declarations', declarations)
+    among accepted declarations, for one key of one dimension. Updated only by
+    tuidang.registry.tally, in the transaction that changes a status."""
+
+    dimension = models.CharField(max_length=16)
+    key = models.CharField(max_length=32, blank=True)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "key"], name="tally_dimension_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}[{self.key}] = {self.count}"
+
+
+class Milestone(models.Model):
+    threshold = models.BigIntegerField(unique=True)
+    crossed_on = models.DateField()
+
+    class Meta:
+        ordering = ["-threshold"]
+
+    def __str__(self) -> str:
+        return f"{self.threshold} on {self.crossed_on}"

@@ -1,0 +1,2 @@
+"""Running tuidang: the `init`, `serve` and `demo` commands, the gunicorn
+configuration and the synthetic demo data."""

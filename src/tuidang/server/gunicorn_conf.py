@@ -1,0 +1,46 @@
+"""gunicorn configuration for `tuidang serve` and `tuidang demo`.
+
+No access log at all, and an error log without time stamps, so that nothing
+gunicorn writes can place a declarant's request in time (THREAT_MODEL.md)."""
+
+import os
+
+bind = os.environ.get("TUIDANG_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("TUIDANG_WORKERS", "3"))
+worker_class = "gthread"
+threads = int(os.environ.get("TUIDANG_THREADS", "4"))
+timeout = 30
+graceful_timeout = 10
+accesslog = None
+disable_redirect_access_to_syslog = True
+errorlog = "-"
+loglevel = "warning"
+# A request line or headers larger than these are refused before Django sees them.
+limit_request_line = 4094
+limit_request_fields = 60
+limit_request_field_size = 8190
+forwarded_allow_ips = os.environ.get("TUIDANG_FORWARDED_ALLOW_IPS", "127.0.0.1")
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "generic": {"format": "%(levelname)s gunicorn: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "generic",
+            "stream": "ext://sys.stderr",
+        },
+        "error_console": {
+            "class": "logging.StreamHandler",
+            "formatter": "generic",
+            "stream": "ext://sys.stderr",
+        },
+    },
+    "root": {"level": "WARNING", "handlers": ["error_console"]},
+    "loggers": {
+        "gunicorn.error": {"level": "WARNING", "handlers": ["error_console"], "propagate": False},
+        "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
+    },
+}

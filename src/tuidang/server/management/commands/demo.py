@@ -1,0 +1,48 @@
+"""`tuidang demo`: initialise a demo data folder with demo keys, seed a few
+hundred synthetic declarations, print the URLs and run the server on 127.0.0.1."""
+
+from django.conf import settings
+from django.core.management import BaseCommand
+
+from tuidang.registry.models import Declaration
+from tuidang.server import demo_data
+from tuidang.server.keys import DEMO_IDENTITY_FILE
+from tuidang.server.management.commands.init import initialise
+from tuidang.server.management.commands.serve import exec_gunicorn
+
+
+class Command(BaseCommand):
+    help = "Run a demo: data folder, demo keys, synthetic declarations, server."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--data", default=None, help="data folder (default ./data)")
+        parser.add_argument("--seed", type=int, default=300, help="declarations to seed when empty")
+        parser.add_argument("--no-serve", action="store_true", help="prepare the data folder only")
+
+    def handle(self, *args, port=8000, data=None, seed=300, no_serve=False, **options):
+        initialise(demo_keys=True)
+        if not Declaration.objects.exists():
+            self.stdout.write(f"Seeding {seed} synthetic declarations ...")
+            demo_data.seed(seed)
+        base = f"http://127.0.0.1:{port}"
+        self.stdout.write(
+            "\n".join(
+                [
+                    "",
+                    "tuidang demo (DEMO ONLY: keys in the data folder are for trying it out)",
+                    f"  data folder        {settings.DATA_DIR}",
+                    f"  demo custodian key {settings.DATA_DIR / DEMO_IDENTITY_FILE}",
+                    f"  public site        {base}/",
+                    f"  declare            {base}/declare/",
+                    f"  in English         {base}/en/",
+                    f"  totals (JSON)      {base}/api/v1/tally",
+                    f"  OpenAPI            {base}/api/v1/openapi.json",
+                    "  accept web declarations: .venv/bin/tuidang --demo accept --all",
+                    "  stop with Ctrl-C",
+                    "",
+                ]
+            )
+        )
+        if not no_serve:
+            exec_gunicorn(f"127.0.0.1:{port}")

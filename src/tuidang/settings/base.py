@@ -1,0 +1,157 @@
+"""Settings shared by every environment. Nothing here is secret or host-specific;
+those come from `TUIDANG_*` variables read in the modules that import this one."""
+
+from pathlib import Path
+
+import dj_database_url
+
+from tuidang.settings import env
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+DATA_DIR = Path(env.string("DATA_DIR", "data")).resolve()
+
+
+def database_from_url(url: str) -> dict:
+    """Django DATABASES entry for a URL; SQLite gets WAL and fully durable commits."""
+    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["CONN_MAX_AGE"] = 0
+        config["CONN_HEALTH_CHECKS"] = False
+        config["OPTIONS"] = {
+            # WAL lets readers go on while one writer commits; synchronous=FULL
+            # makes every acknowledged commit survive power loss and kill -9.
+            "init_command": (
+                "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;PRAGMA foreign_keys=ON;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    return config
+
+
+DATABASE_URL = env.string("DATABASE_URL", f"sqlite:///{DATA_DIR / 'tuidang.sqlite3'}")
+DATABASES = {"default": database_from_url(DATABASE_URL)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.staticfiles",
+    "tuidang.registry",
+    "tuidang.public",
+    "tuidang.api",
+    "tuidang.server",
+]
+
+MIDDLEWARE = [
+    # First of all: forget who is asking, before any other code can see or log it.
+    "tuidang.web.middleware.ForgetClientMiddleware",
+    "tuidang.api.middleware.JsonErrorsMiddleware",
+    "tuidang.web.middleware.BodySizeLimitMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "tuidang.web.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "tuidang.urls"
+WSGI_APPLICATION = "tuidang.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "tuidang.public.context_processors.site",
+            ],
+        },
+    },
+]
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+# Languages: Simplified Chinese is the default and has no URL prefix.
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [
+    ("zh-hans", "简体中文"),
+    ("zh-hant", "繁體中文"),
+    ("en", "English"),
+]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+# Declarations carry a day only; days are UTC days everywhere.
+TIME_ZONE = "UTC"
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Bodies: a declaration is small. Larger uploads (console photos) get their own limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+TUIDANG_MAX_BODY_BYTES = env.integer("MAX_BODY_BYTES", 64 * 1024, minimum=1024)
+
+# Security defaults valid everywhere.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "tuidang.public.views.errors.csrf_failure"
+SESSION_COOKIE_AGE = 60 * 60 * 8
+
+# The registry.
+TUIDANG_ORGANISATIONS = env.word_list("ORGANISATIONS", ["party", "league", "pioneers"])
+# age public keys (age1...). When empty, the file custodians.txt in the data folder is used.
+TUIDANG_CUSTODIAN_RECIPIENTS = env.word_list("CUSTODIAN_RECIPIENTS", [])
+TUIDANG_MILESTONE_STEP = env.integer("MILESTONE_STEP", 1_000_000, minimum=1)
+TUIDANG_MILESTONES_NAMED = [
+    int(value) for value in env.word_list("MILESTONES_NAMED", ["100000", "500000"])
+]
+TUIDANG_STATEMENTS_PER_PAGE = 20
+
+# Logs: no time stamps, no client addresses, no request objects (see THREAT_MODEL.md).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "drop_request": {"()": "tuidang.web.logging.DropRequestFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["drop_request"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Django's own access-style logger; we never want it.
+        "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
+    },
+}
+ADMINS = []

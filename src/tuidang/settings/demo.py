@@ -1,0 +1,21 @@
+"""Demo settings: plain HTTP on 127.0.0.1, a secret key generated into the data
+folder on first use. Never DEBUG: the demo shows what production shows."""
+
+import secrets
+
+from tuidang.settings.base import *  # noqa: F403
+from tuidang.settings.base import DATA_DIR
+
+
+def _demo_secret_key() -> str:
+    path = DATA_DIR / "demo-secret-key"
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+DEBUG = False
+SECRET_KEY = _demo_secret_key()
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]

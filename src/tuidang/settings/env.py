@@ -1,0 +1,60 @@
+"""Small typed readers for `TUIDANG_*` environment variables.
+
+They fail closed: a malformed value raises `ImproperlyConfigured` naming the
+variable, instead of quietly falling back to a default.
+"""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+PREFIX = "TUIDANG_"
+
+
+def _raw(name: str) -> str | None:
+    value = os.environ.get(PREFIX + name)
+    if value is None or value.strip() == "":
+        return None
+    return value.strip()
+
+
+def string(name: str, default: str | None = None, *, required: bool = False) -> str | None:
+    value = _raw(name)
+    if value is None:
+        if required:
+            raise ImproperlyConfigured(f"Set the environment variable {PREFIX}{name}.")
+        return default
+    return value
+
+
+def boolean(name: str, default: bool) -> bool:
+    value = _raw(name)
+    if value is None:
+        return default
+    lowered = value.lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{PREFIX}{name} must be true or false, not {value!r}.")
+
+
+def integer(name: str, default: int, *, minimum: int | None = None) -> int:
+    value = _raw(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{PREFIX}{name} must be an integer, not {value!r}.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{PREFIX}{name} must be at least {minimum}.")
+    return number
+
+
+def word_list(name: str, default: list[str]) -> list[str]:
+    """A list separated by commas and/or whitespace."""
+    value = _raw(name)
+    if value is None:
+        return list(default)
+    return [item for item in value.replace(",", " ").split() if item]

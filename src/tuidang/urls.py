@@ -1,0 +1,15 @@
+"""Root URLconf: the API (no language prefix) and the public site (Simplified
+Chinese without prefix, /zh-hant/ and /en/ for the others)."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+
+from tuidang.api.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+]
+urlpatterns += i18n_patterns(
+    path("", include("tuidang.public.urls")),
+    prefix_default_language=False,
+)

@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every app: privacy and security middleware, logging filters."""

@@ -1,0 +1,93 @@
+"""Middleware that protects declarants at the HTTP layer.
+
+- `ForgetClientMiddleware` removes the client's address, user agent, referrer and
+  every forwarding header from the request before any other code (ours, Django's
+  or a library's) can read, store or log them.
+- `BodySizeLimitMiddleware` refuses oversize bodies before they are read.
+- `SecurityHeadersMiddleware` adds the headers Django does not set itself
+  (Content-Security-Policy, Permissions-Policy).
+"""
+
+from django.conf import settings
+from django.http import HttpResponse
+
+# The address Django and libraries see instead of the client's (TEST-NET-1 is
+# never routed, so it cannot be mistaken for anybody).
+ANONYMOUS_ADDRESS = "192.0.2.0"
+
+IDENTIFYING_HEADERS = (
+    "HTTP_USER_AGENT",
+    "HTTP_REFERER",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_REAL_IP",
+    "HTTP_FORWARDED",
+    "HTTP_VIA",
+    "HTTP_CLIENT_IP",
+    "HTTP_TRUE_CLIENT_IP",
+    "HTTP_CF_CONNECTING_IP",
+    "HTTP_X_CLUSTER_CLIENT_IP",
+    "HTTP_FASTLY_CLIENT_IP",
+    "HTTP_X_ORIGINAL_FORWARDED_FOR",
+)
+
+
+class ForgetClientMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        meta = request.META
+        meta["REMOTE_ADDR"] = ANONYMOUS_ADDRESS
+        meta.pop("REMOTE_HOST", None)
+        meta.pop("REMOTE_PORT", None)
+        for header in IDENTIFYING_HEADERS:
+            meta.pop(header, None)
+        return self.get_response(request)
+
+
+class BodySizeLimitMiddleware:
+    """413 for a declared or actual body over TUIDANG_MAX_BODY_BYTES."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.TUIDANG_MAX_BODY_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return self._refuse(request, 400, "Content-Length is not a number.")
+        if length > limit:
+            return self._refuse(request, 413, f"The request body is larger than {limit} bytes.")
+        return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request, status: int, message: str):
+        # Under /api/ the JSON errors middleware turns this into a JSON body.
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+    ]
+)
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
