@@ -1,5 +1,6 @@
-"""Root URLconf: the API (no language prefix) and the public site (Simplified
-Chinese without prefix, /zh-hant/ and /en/ for the others)."""
+"""Root URLconf: the API and the console (no language prefix; the console uses
+each account's language) and the public site (Simplified Chinese without
+prefix, /zh-hant/ and /en/ for the others)."""
 
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
@@ -8,6 +9,7 @@ from tuidang.api.api import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("console/", include("tuidang.console.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("tuidang.public.urls")),

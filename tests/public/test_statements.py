@@ -68,3 +68,8 @@ def test_pages_go_back_through_every_statement_once(client, settings):
 def test_a_malformed_page_parameter_shows_the_first_page(client):
     make_declaration(accept=True, statement="内容")
     assert client.get("/statements/?before=abc'--").status_code == 200
+
+
+def test_a_flagged_statement_is_not_published(client):
+    make_declaration(accept=True, statement="我的QQ：123456789，声明退出")
+    assert "123456789" not in client.get("/statements/").content.decode()

@@ -61,7 +61,7 @@ def test_counters_equal_row_counts_after_any_sequence_of_changes(declarations, s
                 if action == "accept":
                     transitions.accept(target)
                 elif action == "reject":
-                    transitions.reject(target)
+                    transitions.reject(target, "duplicate")
                 else:
                     transitions.revoke(target, RevokeReason.DUPLICATE)
             except transitions.TransitionError:
@@ -100,7 +100,7 @@ def test_a_transition_from_the_wrong_status_is_refused(action):
     with pytest.raises(transitions.TransitionError):
         if action == "reject":
             transitions.accept(receipt.declaration_id)
-            transitions.reject(receipt.declaration_id)
+            transitions.reject(receipt.declaration_id, "abuse")
         elif action == "revoke-received":
             transitions.revoke(receipt.declaration_id, RevokeReason.ERROR)
         else:

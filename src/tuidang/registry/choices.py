@@ -32,6 +32,23 @@ class RevokeReason(models.TextChoices):
     ERROR = "error", _("Entered in error")
 
 
+class RejectReason(models.TextChoices):
+    DUPLICATE = "duplicate", _("Duplicate")
+    NOT_A_WITHDRAWAL = "not_withdrawal", _("Not a withdrawal")
+    ABUSE = "abuse", _("Abuse")
+    UNREADABLE = "unreadable", _("Unreadable")
+    OTHER = "other", _("Other (see note)")
+
+
+class StatementState(models.TextChoices):
+    """Whether a declaration's statement text is shown to the public."""
+
+    PENDING = "pending", _("Awaiting review")
+    FLAGGED = "flagged", _("Held: may identify someone")
+    PUBLISHED = "published", _("Published")
+    WITHHELD = "withheld", _("Not published")
+
+
 class Naming(models.TextChoices):
     """How one person is named in public."""
 

@@ -17,7 +17,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuidang.registry import aliases, organisations, places, receipts, sealing, transitions
+from tuidang.ledger.entries import receipt_commitment
+from tuidang.registry import (
+    aliases,
+    organisations,
+    places,
+    receipts,
+    scrubber,
+    sealing,
+    transitions,
+)
 from tuidang.registry.choices import (
     ALIAS_NAMINGS,
     Channel,
@@ -25,6 +34,7 @@ from tuidang.registry.choices import (
     ProxyRelationship,
     Rank,
     Sector,
+    StatementState,
     Status,
 )
 from tuidang.registry.models import (
@@ -243,8 +253,10 @@ def _store(
     data: DeclarationInput, cleaned: _Cleaned, idempotency_hash: str | None, accept: bool
 ) -> Receipt:
     code = receipts.new_code()
+    flagged = bool(scrubber.find_identifying_details(cleaned.statement))
     declaration = Declaration.objects.create(
         receipt_hash=receipts.lookup_hash(code),
+        receipt_commitment=receipt_commitment(receipts.normalise(code)),
         idempotency_hash=idempotency_hash,
         status=Status.RECEIVED,
         day=data.day or timezone.now().date(),
@@ -259,6 +271,7 @@ def _store(
         sector=data.sector,
         rank=data.rank,
         statement=cleaned.statement,
+        statement_state=StatementState.FLAGGED if flagged else StatementState.PENDING,
         sealed_contact=sealing.seal({"contact": cleaned.contact}),
     )
     names = []

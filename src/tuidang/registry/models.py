@@ -13,8 +13,10 @@ from tuidang.registry.choices import (
     Naming,
     ProxyRelationship,
     Rank,
+    RejectReason,
     RevokeReason,
     Sector,
+    StatementState,
     Status,
 )
 
@@ -37,10 +39,14 @@ class Group(models.Model):
 
 class Declaration(models.Model):
     receipt_hash = models.CharField(max_length=64, unique=True)
+    # The public log's commitment to the receipt (another domain-separated hash).
+    receipt_commitment = models.CharField(max_length=64)
     # Hash of the client's idempotency key (form token or API header), if any.
     idempotency_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
     revoke_reason = models.CharField(max_length=16, choices=RevokeReason.choices, blank=True)
+    reject_reason = models.CharField(max_length=16, choices=RejectReason.choices, blank=True)
+    reject_note = models.CharField(max_length=200, blank=True)
     day = models.DateField(help_text="Day of the declaration (UTC); never a time of day.")
     organisations = models.CharField(max_length=200, help_text="See organisations.encode().")
     persons = models.PositiveIntegerField()
@@ -57,6 +63,9 @@ class Declaration(models.Model):
     sector = models.CharField(max_length=20, choices=Sector.choices, blank=True)
     rank = models.CharField(max_length=16, choices=Rank.choices, blank=True)
     statement = models.TextField(blank=True, max_length=STATEMENT_MAX)
+    statement_state = models.CharField(
+        max_length=16, choices=StatementState.choices, default=StatementState.PENDING
+    )
     sealed_contact = models.BinaryField(null=True, blank=True)
 
     class Meta:
@@ -65,7 +74,7 @@ class Declaration(models.Model):
             # The published-statements page walks this index newest first.
             models.Index(
                 fields=["-id"],
-                condition=Q(status="accepted") & ~Q(statement=""),
+                condition=Q(status="accepted", statement_state="published"),
                 name="declaration_published",
             ),
         ]

@@ -6,9 +6,10 @@ Nothing is ever deleted."""
 from django.db import transaction
 from django.utils import timezone
 
-from tuidang.registry import milestones, tally
-from tuidang.registry.choices import RevokeReason, Status
-from tuidang.registry.models import Declaration
+from tuidang.registry import milestones, scrubber, tally
+from tuidang.registry.choices import RejectReason, RevokeReason, StatementState, Status
+from tuidang.registry.models import STATEMENT_MAX, Declaration
+from tuidang.registry.text import normalise_block
 
 
 class TransitionError(ValueError):
@@ -27,7 +28,9 @@ def accept_locked(declaration: Declaration) -> None:
         )
     before = tally.total()
     declaration.status = Status.ACCEPTED
-    declaration.save(update_fields=["status"])
+    if declaration.statement and declaration.statement_state == StatementState.PENDING:
+        declaration.statement_state = StatementState.PUBLISHED
+    declaration.save(update_fields=["status", "statement_state"])
     tally.count_in(declaration)
     milestones.record_crossings(before, before + declaration.persons, timezone.now().date())
 
@@ -40,14 +43,49 @@ def accept(declaration_id: int) -> Declaration:
 
 
 @transaction.atomic
-def reject(declaration_id: int) -> Declaration:
+def reject(declaration_id: int, reason: str, note: str = "") -> Declaration:
+    if reason not in RejectReason.values:
+        raise TransitionError(f"Unknown rejection reason {reason!r}.")
+    note = normalise_block(note)[:200]
+    if reason == RejectReason.OTHER and not note:
+        raise TransitionError("A rejection for another reason needs a note.")
     declaration = _locked(declaration_id)
     if declaration.status != Status.RECEIVED:
         raise TransitionError(
             f"Only a received declaration can be rejected, not {declaration.status}."
         )
     declaration.status = Status.REJECTED
-    declaration.save(update_fields=["status"])
+    declaration.reject_reason = reason
+    declaration.reject_note = note
+    declaration.save(update_fields=["status", "reject_reason", "reject_note"])
+    return declaration
+
+
+@transaction.atomic
+def edit_statement(declaration_id: int, text: str) -> Declaration:
+    """Replace the public statement text (a moderator's edit). It is scrubbed
+    again: still identifying → held; clean → published once accepted."""
+    text = normalise_block(text)
+    if len(text) > STATEMENT_MAX:
+        raise TransitionError(f"A statement has at most {STATEMENT_MAX} characters.")
+    declaration = _locked(declaration_id)
+    declaration.statement = text
+    if scrubber.find_identifying_details(text):
+        declaration.statement_state = StatementState.FLAGGED
+    elif declaration.status == Status.ACCEPTED and text:
+        declaration.statement_state = StatementState.PUBLISHED
+    else:
+        declaration.statement_state = StatementState.PENDING
+    declaration.save(update_fields=["statement", "statement_state"])
+    return declaration
+
+
+@transaction.atomic
+def withhold_statement(declaration_id: int) -> Declaration:
+    """Keep the statement text from the public (the declaration still counts)."""
+    declaration = _locked(declaration_id)
+    declaration.statement_state = StatementState.WITHHELD
+    declaration.save(update_fields=["statement_state"])
     return declaration
 
 

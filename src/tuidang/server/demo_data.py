@@ -9,7 +9,15 @@ import random
 from django.utils import timezone
 
 from tuidang.registry import aliases, places, transitions
-from tuidang.registry.choices import Channel, Naming, ProxyRelationship, Rank, RevokeReason, Sector
+from tuidang.registry.choices import (
+    Channel,
+    Naming,
+    ProxyRelationship,
+    Rank,
+    RejectReason,
+    RevokeReason,
+    Sector,
+)
 from tuidang.registry.intake import DeclarationInput, PersonInput, declare
 
 STATEMENTS = [
@@ -87,4 +95,4 @@ def seed(count: int, seed_value: int | None = None) -> None:
         if roll < 0.02:
             transitions.revoke(receipt.declaration_id, rng.choice(RevokeReason.values))
         elif 0.85 <= roll < 0.9:
-            transitions.reject(receipt.declaration_id)
+            transitions.reject(receipt.declaration_id, RejectReason.NOT_A_WITHDRAWAL)

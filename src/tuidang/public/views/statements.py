@@ -1,4 +1,4 @@
-"""Published statements: accepted declarations that carry text, newest first.
+"""Published statements: accepted declarations whose text passed review, newest first.
 
 Paged by keyset (`?before=<id>`), so a page costs the same at any depth."""
 
@@ -6,7 +6,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from tuidang.registry.choices import Status
+from tuidang.registry.choices import StatementState, Status
 from tuidang.registry.models import Declaration
 
 
@@ -14,8 +14,7 @@ from tuidang.registry.models import Declaration
 def statements(request):
     per_page = settings.TUIDANG_STATEMENTS_PER_PAGE
     rows = (
-        Declaration.objects.filter(status=Status.ACCEPTED)
-        .exclude(statement="")
+        Declaration.objects.filter(status=Status.ACCEPTED, statement_state=StatementState.PUBLISHED)
         .order_by("-id")
         .prefetch_related("people")
     )

@@ -1,0 +1,2 @@
+"""The volunteers' console: accounts and roles, hotline and transcription intake,
+groups and proxies, moderation, administration. Served under /console/."""

@@ -1,0 +1,217 @@
+"""A directory laid out as a C2SP tlog-tiles v1.0.0 log
+(``checkpoint``, ``tile/<L>/<N>[.p/<W>]``, ``tile/entries/<N>[.p/<W>]``),
+so that any static web server can serve it as is.
+
+Contract (what is durable when a call returns):
+
+* ``write_files(files)`` puts every file atomically (temporary file in the
+  same directory, then rename): a reader sees the old content or the new
+  one, never a mix.  When it returns, all of them and their directory
+  entries are on stable storage (fsync per file for small batches, one
+  ``syncfs`` of the file system for big ones).
+* ``write_checkpoint(data)`` does the same for ``checkpoint`` alone and
+  returns only once it is durable: this is the commit point of the log.
+* ``remove_partials(...)`` is best effort and may be lost in a crash (the
+  specification allows stale partial tiles to be kept or deleted).
+* One writer at a time: ``lock()`` takes an exclusive ``flock`` on
+  ``.lock`` inside the directory.  Readers need no lock.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import fcntl
+import os
+import shutil
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+
+CHECKPOINT_PATH = "checkpoint"
+LOCK_PATH = ".lock"
+SMALL_BATCH = 16
+"""Up to this many files are fsynced one by one; more use one syncfs."""
+WRITER_THREADS = 8
+
+
+class StoreLockedError(RuntimeError):
+    """Another writer holds the log directory."""
+
+
+def _syncfs_function():
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        return libc.syncfs
+    except (OSError, AttributeError):
+        return None
+
+
+_SYNCFS = _syncfs_function()
+
+
+class DirectoryStore:
+    """Files of one log below ``root`` (paths use ``/``, relative to root)."""
+
+    def __init__(self, root: str | os.PathLike) -> None:
+        self.root = os.fspath(root)
+        self._lock_fd: int | None = None
+        self._known_dirs: set[str] = set()
+
+    # -- reading ---------------------------------------------------------
+    def full_path(self, path: str) -> str:
+        if path.startswith("/") or ".." in path.split("/"):
+            raise ValueError(f"bad path {path!r}")
+        return os.path.join(self.root, *path.split("/"))
+
+    def read(self, path: str) -> bytes:
+        """Return a file's bytes; raise FileNotFoundError if absent."""
+        with open(self.full_path(path), "rb") as f:
+            return f.read()
+
+    def exists(self, path: str) -> bool:
+        return os.path.exists(self.full_path(path))
+
+    def list_files(self) -> list[str]:
+        """Return every log file (not lock or temporary files), sorted."""
+        found = []
+        for dirpath, _dirs, files in os.walk(self.root):
+            rel = os.path.relpath(dirpath, self.root)
+            for name in files:
+                if name.startswith("."):
+                    continue
+                found.append(name if rel == "." else f"{rel.replace(os.sep, '/')}/{name}")
+        return sorted(found)
+
+    # -- locking ---------------------------------------------------------
+    def lock(self) -> None:
+        """Take the single-writer lock, or raise StoreLockedError."""
+        os.makedirs(self.root, exist_ok=True)
+        fd = os.open(self.full_path(LOCK_PATH), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise StoreLockedError(f"another writer holds {self.root}") from None
+        self._lock_fd = fd
+
+    def unlock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing releases the flock
+            self._lock_fd = None
+
+    # -- writing ---------------------------------------------------------
+    def _ensure_dir(self, directory: str) -> None:
+        if directory not in self._known_dirs:
+            os.makedirs(directory, exist_ok=True)
+            self._known_dirs.add(directory)
+
+    def _put(self, path: str, data: bytes, fsync: bool) -> str:
+        target = self.full_path(path)
+        directory = os.path.dirname(target)
+        self._ensure_dir(directory)
+        tmp = os.path.join(directory, f".tmp-{os.path.basename(target)}-{os.getpid()}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            if fsync:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+        return directory
+
+    @staticmethod
+    def _fsync_dir(directory: str) -> None:
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def _sync_all(self, directories: set[str]) -> None:
+        if _SYNCFS is not None:
+            fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                if _SYNCFS(fd) == 0:
+                    return
+            finally:
+                os.close(fd)
+        os.sync()
+
+    def write_files(self, files: Iterable[tuple[str, bytes]]) -> list[str]:
+        """Atomically write (path, data) pairs; durable on return."""
+        batch = self.batch()
+        for path, data in files:
+            batch.put(path, data)
+        return batch.commit()
+
+    def batch(self) -> WriteBatch:
+        """Return a WriteBatch: ``put`` files as they are produced, then
+        ``commit`` to write them all and make them durable."""
+        return WriteBatch(self)
+
+    def _sync_small(self, directories: set[str]) -> None:
+        """fsync the given directories and their ancestors (some may be new)."""
+        to_sync: set[str] = set()
+        root = os.path.abspath(self.root)
+        for directory in directories:
+            directory = os.path.abspath(directory)
+            while directory.startswith(root) and directory not in to_sync:
+                to_sync.add(directory)
+                directory = os.path.dirname(directory)
+        for directory in to_sync:
+            self._fsync_dir(directory)
+
+    def write_checkpoint(self, data: bytes) -> None:
+        """Atomically replace ``checkpoint``; durable on return (commit point)."""
+        directory = self._put(CHECKPOINT_PATH, data, fsync=True)
+        self._fsync_dir(directory)
+
+    def remove_partials(self, tile_path_without_suffix: str) -> list[str]:
+        """Delete ``<tile>.p/`` (all partial versions of a now full tile);
+        return the paths removed.  Best effort."""
+        directory = self.full_path(tile_path_without_suffix + ".p")
+        removed = []
+        try:
+            names = os.listdir(directory)
+        except FileNotFoundError:
+            return removed
+        removed = [
+            f"{tile_path_without_suffix}.p/{n}" for n in sorted(names) if not n.startswith(".")
+        ]
+        shutil.rmtree(directory, ignore_errors=True)
+        return removed
+
+
+class WriteBatch:
+    """Files written together, durable once ``commit`` returns.
+
+    Up to SMALL_BATCH files are written and fsynced one by one; more are
+    written by a pool of threads (file creation dominates on slow disks and
+    releases the GIL) and made durable by one syncfs.  Files are only
+    collected by ``put``: writing them while the caller is still hashing
+    would make the writer threads queue for the GIL.
+    """
+
+    def __init__(self, store: DirectoryStore, workers: int = WRITER_THREADS) -> None:
+        self._store = store
+        self._files: list[tuple[str, bytes]] = []
+        self._workers = workers
+
+    def put(self, path: str, data: bytes) -> None:
+        self._files.append((path, data))
+
+    def commit(self) -> list[str]:
+        """Write every file and make them durable; return their paths."""
+        store, files = self._store, self._files
+        if len(files) <= SMALL_BATCH:
+            directories = {store._put(path, data, True) for path, data in files}
+            store._sync_small(directories)
+        else:
+            with ThreadPoolExecutor(self._workers) as pool:
+                directories = set(pool.map(lambda item: store._put(item[0], item[1], False), files))
+            store._sync_all(directories)
+        return [path for path, _ in files]
