@@ -1,6 +1,8 @@
 """The `tuidang` command: a thin front over Django's management commands.
 
     tuidang demo [--port N] [--data DIR]   demo settings, seeded data, a server on 127.0.0.1
+    tuidang log verify URL --vkey VKEY     check the public log and totals (no database)
+    tuidang receipt CODE --log URL --vkey VKEY   prove a receipt's entry is in the log
     tuidang [--demo] [--data DIR] COMMAND  any other command (init, serve, tally, accept, ...)
 
 Without `--demo`, commands use the production settings, which need
@@ -14,6 +16,15 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
+    # Checks from outside need no database, no settings and no Django.
+    if args[:2] == ["log", "verify"]:
+        from tuidang.outside import log_verify
+
+        sys.exit(log_verify(args[2:]))
+    if args[:1] == ["receipt"]:
+        from tuidang.outside import receipt
+
+        sys.exit(receipt(args[1:]))
     settings_module = None
     if "--demo" in args[:3]:
         args.remove("--demo")

@@ -10,6 +10,7 @@ from tuidang.api.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("console/", include("tuidang.console.urls")),
+    path("log/", include("tuidang.transparency.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("tuidang.public.urls")),

@@ -7,7 +7,7 @@ from ..factories import make_declaration
 pytestmark = pytest.mark.django_db
 
 
-def test_the_tally_lists_every_total_from_the_maintained_counters(client):
+def test_the_tally_lists_every_total_at_the_latest_checkpoint(client, publish):
     make_declaration(
         accept=True,
         organisations=["party", "league"],
@@ -19,27 +19,47 @@ def test_the_tally_lists_every_total_from_the_maintained_counters(client):
         accept=True, organisations=["pioneers"], channel="hotline", country="US", province=""
     )
     make_declaration(accept=False)
+    publish()
     body = client.get("/api/v1/tally").json()
-    assert body["persons"] == 4 and body["declarations"] == 2
-    assert body["organisations"] == {"league": 3, "party": 3, "pioneers": 1}
-    assert body["channels"] == {"hotline": 1, "web": 3}
-    assert body["countries"] == {"CN": 3, "US": 1}
-    assert body["provinces"] == {"CN-GD": 3}
-    assert body["proxy"] == {"proxy": 3, "self": 1}
-    assert body["naming"] == {"alias": 2, "unnamed": 2}
-    assert sum(body["days"].values()) == 4
-    assert body == tally.totals()
+    assert body["tree_size"] == 2 and body["checkpoint"].startswith("test.tuidang.invalid/log\n2\n")
+    totals = body["totals"]
+    assert totals["persons"] == 4 and totals["declarations"] == 2 and totals["entries"] == 2
+    assert totals["by_organisation"] == {"league": 3, "party": 3, "pioneers": 1}
+    assert totals["by_channel"] == {"hotline": 1, "web": 3}
+    assert totals["by_country"] == {"CN": 3, "US": 1}
+    assert totals["by_province"] == {"CN-GD": 3}
+    assert totals["by_filer"] == {"proxy": 3, "self": 1}
+    assert totals["by_naming"] == {"alias": 2, "unnamed": 2}
+    assert sum(totals["by_day"].values()) == 4
+    assert totals == tally.totals()
 
 
-def test_reading_the_tally_does_not_count_declaration_rows(client, django_assert_max_num_queries):
+def test_totals_accepted_after_the_checkpoint_wait_for_the_next_one(client, publish):
+    make_declaration(accept=True)
+    publish()
+    make_declaration(accept=True)
+    body = client.get("/api/v1/tally").json()
+    assert body["tree_size"] == 1 and body["totals"]["persons"] == 1
+    publish()
+    assert client.get("/api/v1/tally").json()["totals"]["persons"] == 2
+
+
+def test_before_the_first_checkpoint_the_tally_is_the_empty_log(client):
+    body = client.get("/api/v1/tally").json()
+    assert body["tree_size"] == 0 and body["totals"]["persons"] == 0
+
+
+def test_reading_the_tally_does_not_count_declaration_rows(client, publish):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     make_declaration(accept=True)
+    publish()
     with CaptureQueriesContext(connection) as queries:
         client.get("/api/v1/tally")
     sql = " ".join(query["sql"] for query in queries.captured_queries)
     assert "registry_declaration" not in sql and "registry_person" not in sql
+    assert "registry_logentry" not in sql
     assert len(queries.captured_queries) == 1
 
 

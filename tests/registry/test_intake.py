@@ -79,7 +79,7 @@ def test_a_group_statement_counts_named_and_unnamed_persons():
     )
     assert receipt.persons == 8
     totals = tally.totals()
-    assert totals["naming"] == {"alias": 2, "true_name": 1, "unnamed": 5}
+    assert totals["by_naming"] == {"alias": 2, "true_name": 1, "unnamed": 5}
 
 
 def test_text_is_normalised_before_it_is_stored():

@@ -2,6 +2,7 @@
 started in a subprocess on a free loopback port, for tests that must go
 through the whole HTTP stack and then look at what is on disk."""
 
+import json
 import os
 import socket
 import subprocess
@@ -68,6 +69,18 @@ class RunningServer:
                         "server did not start:\n" + self.log_path.read_text()
                     ) from None
                 time.sleep(0.2)
+
+    def tally(self) -> dict:
+        return json.loads(urllib.request.urlopen(self.url + "/api/v1/tally", timeout=5).read())
+
+    def wait_for_tree_size(self, size: int, timeout: float = 30) -> dict:
+        """The published tally once the running sequencer reached `size`."""
+        deadline = time.monotonic() + timeout
+        while (tally := self.tally())["tree_size"] < size:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"tree size {tally['tree_size']}, waited for {size}")
+            time.sleep(0.2)
+        return tally
 
     def stop(self):
         self.process.terminate()

@@ -83,8 +83,7 @@ def test_nothing_identifying_reaches_the_disk_and_custodians_can_open_the_seal(s
     code = declare_over_http(server.url)
     assert code
     run_tuidang(server.data_dir, "accept", "--all")
-    tally = json.loads(urllib.request.urlopen(server.url + "/api/v1/tally").read())
-    assert tally["persons"] == 1
+    assert server.wait_for_tree_size(1)["totals"]["persons"] == 1
 
     assert scan(server.data_dir) == []  # while running: database, -wal, -shm, logs
     server.stop()

@@ -7,9 +7,9 @@ from ninja import Header, NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from tuidang.api.schemas import DeclarationIn, ErrorOut, ReceiptOut, TallyOut
-from tuidang.registry import tally
 from tuidang.registry.choices import Channel
 from tuidang.registry.intake import DeclarationInput, IntakeError, PersonInput, declare
+from tuidang.transparency import published
 
 api = NinjaAPI(
     title="tuidang API",
@@ -49,9 +49,9 @@ def _unauthorised(request, exc):
     return _error(request, "Unauthorised.", 401)
 
 
-@api.get("/tally", response=TallyOut, summary="All published totals")
+@api.get("/tally", response=TallyOut, summary="All published totals, at a checkpoint")
 def get_tally(request: HttpRequest):
-    return tally.totals()
+    return published.latest()
 
 
 @api.post(

@@ -55,13 +55,25 @@ class ErrorOut(Schema):
     fields: dict[str, list[str]] = Field(default_factory=dict)
 
 
-class TallyOut(Schema):
-    persons: int
+class TotalsOut(Schema):
+    """tuidang-totals-v1 (docs/log-format.md)."""
+
+    format: str
+    entries: int
     declarations: int
-    organisations: dict[str, int]
-    days: dict[str, int]
-    channels: dict[str, int]
-    countries: dict[str, int]
-    provinces: dict[str, int]
-    proxy: dict[str, int]
-    naming: dict[str, int]
+    revocations: int
+    persons: int
+    by_organisation: dict[str, int]
+    by_day: dict[str, int]
+    by_channel: dict[str, int]
+    by_country: dict[str, int]
+    by_province: dict[str, int]
+    by_filer: dict[str, int]
+    by_naming: dict[str, int]
+
+
+class TallyOut(Schema):
+    tree_size: int = Field(description="The log size these totals were computed at.")
+    root_hash: str = Field(description="The tree's root hash at that size (base64).")
+    checkpoint: str | None = Field(description="The signed checkpoint of that size.")
+    totals: TotalsOut

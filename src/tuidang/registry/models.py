@@ -154,3 +154,22 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.threshold} on {self.crossed_on}"
+
+
+class LogEntry(models.Model):
+    """One entry of the public log, written in the transaction that accepts or
+    revokes a declaration. The database is the source of truth for the order
+    (`index`); the sequencer copies entries into the tiles in that order."""
+
+    index = models.BigIntegerField(primary_key=True)
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.PROTECT, related_name="log_entries"
+    )
+    kind = models.CharField(max_length=8)
+    line = models.TextField(help_text="The canonical entry (docs/log-format.md), ASCII.")
+
+    class Meta:
+        ordering = ["index"]
+
+    def __str__(self) -> str:
+        return f"{self.index}: {self.line}"

@@ -3,10 +3,12 @@ same transaction as an acceptance or revocation, so reading any total is one
 small query and never counts declarations. `check()` recomputes every counter
 from the declaration rows with independent SQL and reports each difference.
 
-Dimensions and keys (all count persons, except `declarations`):
+Dimensions and keys (all count persons, except the first three):
 
+    entries       ""                      entries of the public log (declares + revokes)
+    revocations   ""                      revoke entries
+    declarations  ""                      declarations counted now (accepted, not revoked)
     total         ""                      every person counted
-    declarations  ""                      accepted declarations
     organisation  party | league | ...    persons withdrawing from it
     day           YYYY-MM-DD              by day of declaration
     channel       web | hotline | ...
@@ -14,6 +16,9 @@ Dimensions and keys (all count persons, except `declarations`):
     province      ISO 3166-2:CN code      (China only, when given)
     proxy         self | proxy
     naming        true_name | alias | unnamed
+
+`totals()` returns them in the JSON shape `tuidang-totals-v1` of
+docs/log-format.md, the shape the log verifier recomputes from the entries.
 """
 
 from collections import Counter
@@ -28,15 +33,22 @@ from tuidang.registry.models import Declaration, Person, Tally
 
 Key = tuple[str, str]
 
-# Public JSON names of the dimensions (the shape of GET /api/v1/tally).
+TOTALS_FORMAT = "tuidang-totals-v1"
+# Scalar counters and breakdowns under their names in tuidang-totals-v1.
+SCALARS = {
+    "entries": "entries",
+    "declarations": "declarations",
+    "revocations": "revocations",
+    "total": "persons",
+}
 BREAKDOWNS = {
-    "organisation": "organisations",
-    "day": "days",
-    "channel": "channels",
-    "country": "countries",
-    "province": "provinces",
-    "proxy": "proxy",
-    "naming": "naming",
+    "organisation": "by_organisation",
+    "day": "by_day",
+    "channel": "by_channel",
+    "country": "by_country",
+    "province": "by_province",
+    "proxy": "by_filer",
+    "naming": "by_naming",
 }
 
 
@@ -47,7 +59,7 @@ def naming_counts(namings: Iterable[str], persons: int) -> dict[str, int]:
 
 
 def contributions(declaration: Declaration, namings: Iterable[str]) -> Counter:
-    """What one accepted declaration adds to each counter."""
+    """What one accepted declaration adds to each counter (its log entry aside)."""
     persons = declaration.persons
     result: Counter = Counter()
     result[("total", "")] += persons
@@ -66,10 +78,10 @@ def contributions(declaration: Declaration, namings: Iterable[str]) -> Counter:
     return result
 
 
-def _add(changes: Counter, sign: int) -> None:
+def _add(changes: Counter) -> None:
     """Upsert every changed counter in one statement (same on SQLite and PostgreSQL).
     Rows are written in sorted order so concurrent writers never deadlock."""
-    rows = sorted((key, sign * count) for key, count in changes.items() if count)
+    rows = sorted((key, count) for key, count in changes.items() if count)
     if not rows:
         return
     table = connection.ops.quote_name(Tally._meta.db_table)
@@ -89,15 +101,24 @@ def _add(changes: Counter, sign: int) -> None:
 
 
 def count_in(declaration: Declaration) -> None:
-    """Add an accepted declaration. Call inside the transaction that accepts it."""
+    """Add an accepted declaration and its declare entry. Call inside the
+    transaction that accepts it."""
     assert transaction.get_connection().in_atomic_block
-    _add(contributions(declaration, _namings(declaration)), +1)
+    changes = contributions(declaration, _namings(declaration))
+    changes[("entries", "")] += 1
+    _add(changes)
 
 
 def count_out(declaration: Declaration) -> None:
-    """Remove a revoked declaration. Call inside the transaction that revokes it."""
+    """Remove a revoked declaration and count its revoke entry. Call inside the
+    transaction that revokes it."""
     assert transaction.get_connection().in_atomic_block
-    _add(contributions(declaration, _namings(declaration)), -1)
+    changes = Counter(
+        {key: -count for key, count in contributions(declaration, _namings(declaration)).items()}
+    )
+    changes[("entries", "")] += 1
+    changes[("revocations", "")] += 1
+    _add(changes)
 
 
 def _namings(declaration: Declaration) -> list[str]:
@@ -115,14 +136,15 @@ def counter(dimension: str, key: str) -> int:
 
 
 def totals() -> dict:
-    """Every counter, shaped as the public JSON: zero counters are left out."""
-    result: dict = {"persons": 0, "declarations": 0}
+    """Every counter, in the JSON shape tuidang-totals-v1 (zero counts left out).
+    One query, so the counters are read at one instant: `entries` is the log
+    size they belong to."""
+    result: dict = {"format": TOTALS_FORMAT}
+    result.update({name: 0 for name in SCALARS.values()})
     result.update({name: {} for name in BREAKDOWNS.values()})
     for dimension, key, count in Tally.objects.values_list("dimension", "key", "count"):
-        if dimension == "total":
-            result["persons"] = count
-        elif dimension == "declarations":
-            result["declarations"] = count
+        if dimension in SCALARS:
+            result[SCALARS[dimension]] = count
         elif dimension in BREAKDOWNS and count:
             result[BREAKDOWNS[dimension]][key] = count
     for name in BREAKDOWNS.values():
@@ -133,10 +155,14 @@ def totals() -> dict:
 def recompute() -> Counter:
     """Every counter recomputed from the declaration rows (slow; for --check)."""
     accepted = Declaration.objects.filter(status=Status.ACCEPTED)
+    revoked = Declaration.objects.filter(status=Status.REVOKED).count()
     result: Counter = Counter()
+    result[("revocations", "")] = revoked
+    # Every accepted declaration has a declare entry; a revoked one also a revoke entry.
     aggregate = accepted.aggregate(persons=Sum("persons"), declarations=Count("id"))
     result[("total", "")] = aggregate["persons"] or 0
     result[("declarations", "")] = aggregate["declarations"]
+    result[("entries", "")] = aggregate["declarations"] + 2 * revoked
     for stored, persons in accepted.values_list("organisations").annotate(Sum("persons")):
         for code in organisations.decode(stored):
             result[("organisation", code)] += persons
@@ -172,4 +198,30 @@ def check() -> list[str]:
             problems.append(
                 f"{dimension}[{name}]: counter {stored.get(key, 0)}, rows {recounted.get(key, 0)}"
             )
+    return problems
+
+
+def check_log() -> list[str]:
+    """Differences between the counters and the totals recomputed from the log
+    entries in the database by the verifier's own code; empty if none."""
+    from tuidang.ledger.totals import TallyError, compute_totals
+    from tuidang.registry.models import LogEntry
+
+    problems = []
+    size = LogEntry.objects.count()
+    last = LogEntry.objects.order_by("-index").values_list("index", flat=True).first()
+    if size and last != size - 1:
+        problems.append(f"log: {size} entries but the last index is {last} (a gap)")
+    lines = (
+        line.encode("ascii")
+        for line in LogEntry.objects.order_by("index").values_list("line", flat=True).iterator()
+    )
+    try:
+        from_log = compute_totals(lines, organisations.codes())
+    except TallyError as error:
+        return [*problems, f"log: {error}"]
+    stored = totals()
+    for name in sorted(set(stored) | set(from_log)):
+        if stored.get(name) != from_log.get(name):
+            problems.append(f"{name}: counters {stored.get(name)!r}, log {from_log.get(name)!r}")
     return problems

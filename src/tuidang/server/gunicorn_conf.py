@@ -4,6 +4,9 @@ No access log at all, and an error log without time stamps, so that nothing
 gunicorn writes can place a declarant's request in time (THREAT_MODEL.md)."""
 
 import os
+import signal
+import subprocess
+import sys
 
 bind = os.environ.get("TUIDANG_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("TUIDANG_WORKERS", "3"))
@@ -44,3 +47,24 @@ logconfig_dict = {
         "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
     },
 }
+
+
+# The sequencer runs beside the web workers, started and stopped by the master
+# (TUIDANG_RUN_SEQUENCER=false when it runs elsewhere, e.g. `tuidang sequencer`).
+_sequencer = None
+
+
+def on_starting(server):
+    global _sequencer
+    if os.environ.get("TUIDANG_RUN_SEQUENCER", "true").lower() in ("0", "false", "no", "off"):
+        return
+    _sequencer = subprocess.Popen([sys.executable, "-m", "tuidang.cli", "sequencer"])  # noqa: S603
+
+
+def on_exit(server):
+    if _sequencer is not None and _sequencer.poll() is None:
+        _sequencer.send_signal(signal.SIGTERM)
+        try:
+            _sequencer.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            _sequencer.kill()

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "tuidang.public",
     "tuidang.api",
     "tuidang.server",
+    "tuidang.transparency",
     "tuidang.console",
 ]
 
@@ -134,6 +135,15 @@ TUIDANG_MILESTONES_NAMED = [
     int(value) for value in env.word_list("MILESTONES_NAMED", ["100000", "500000"])
 ]
 TUIDANG_STATEMENTS_PER_PAGE = 20
+
+# The public log (docs/log-format.md, docs/log-keys.md).
+TUIDANG_LOG_DIR = Path(env.string("LOG_DIR", str(DATA_DIR / "log"))).resolve()
+TUIDANG_LOG_SIGNING_KEY_FILE = Path(
+    env.string("LOG_SIGNING_KEY_FILE", str(DATA_DIR / "log-signing-key"))
+).resolve()
+TUIDANG_LOG_ORIGIN = env.string("LOG_ORIGIN", "tuidang.invalid/log")
+TUIDANG_SEQUENCER_INTERVAL = float(env.string("SEQUENCER_INTERVAL", "1.0"))
+TUIDANG_SEQUENCER_BATCH = env.integer("SEQUENCER_BATCH", 65536, minimum=1)
 
 # Logs: no time stamps, no client addresses, no request objects (see THREAT_MODEL.md).
 LOGGING = {

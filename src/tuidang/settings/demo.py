@@ -2,7 +2,9 @@
 folder on first use. Never DEBUG: the demo shows what production shows."""
 
 import secrets
+from pathlib import Path
 
+from tuidang.settings import env
 from tuidang.settings.base import *  # noqa: F403
 from tuidang.settings.base import DATA_DIR
 
@@ -19,3 +21,8 @@ def _demo_secret_key() -> str:
 DEBUG = False
 SECRET_KEY = _demo_secret_key()
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+
+TUIDANG_LOG_ORIGIN = env.string("LOG_ORIGIN", "demo.tuidang.invalid/log")
+TUIDANG_LOG_SIGNING_KEY_FILE = Path(
+    env.string("LOG_SIGNING_KEY_FILE", str(DATA_DIR / "DEMO-ONLY-log-signing-key"))
+).resolve()

@@ -12,6 +12,8 @@ if not ALLOWED_HOSTS:
 
     raise ImproperlyConfigured("Set TUIDANG_ALLOWED_HOSTS (comma-separated host names).")
 CSRF_TRUSTED_ORIGINS = env.word_list("CSRF_TRUSTED_ORIGINS", [])
+# The log's origin names this deployment: by default its first host name.
+TUIDANG_LOG_ORIGIN = env.string("LOG_ORIGIN", f"{ALLOWED_HOSTS[0]}/log")
 
 HTTPS = env.boolean("HTTPS", True)
 SECURE_SSL_REDIRECT = HTTPS

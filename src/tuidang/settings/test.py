@@ -20,3 +20,4 @@ STORAGES = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.Stati
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 TEST_DATA_DIR = Path(DATA_DIR)
+TUIDANG_LOG_ORIGIN = "test.tuidang.invalid/log"

@@ -3,7 +3,8 @@
 - `ForgetClientMiddleware` removes the client's address, user agent, referrer and
   every forwarding header from the request before any other code (ours, Django's
   or a library's) can read, store or log them.
-- `BodySizeLimitMiddleware` refuses oversize bodies before they are read.
+- `BodySizeLimitMiddleware` refuses oversize bodies before they are read
+  (console upload URLs, under CONSOLE_UPLOAD_PREFIX, get a larger limit for photos).
 - `SecurityHeadersMiddleware` adds the headers Django does not set itself
   (Content-Security-Policy, Permissions-Policy).
 """
@@ -45,14 +46,22 @@ class ForgetClientMiddleware:
         return self.get_response(request)
 
 
+# Console transcription screens take a photo upload (see tuidang/console/photos.py).
+CONSOLE_UPLOAD_PREFIX = "/console/transcribe/"
+CONSOLE_UPLOAD_BYTES = 9 * 1024 * 1024
+
+
 class BodySizeLimitMiddleware:
-    """413 for a declared or actual body over TUIDANG_MAX_BODY_BYTES."""
+    """413 for a declared or actual body over TUIDANG_MAX_BODY_BYTES (over
+    CONSOLE_UPLOAD_BYTES on the console's upload URLs)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         limit = settings.TUIDANG_MAX_BODY_BYTES
+        if request.path.startswith(CONSOLE_UPLOAD_PREFIX):
+            limit = max(limit, CONSOLE_UPLOAD_BYTES)
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

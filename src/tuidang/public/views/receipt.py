@@ -10,6 +10,7 @@ from tuidang.public.forms import ReceiptLookupForm
 from tuidang.registry import receipts
 from tuidang.registry.choices import Status
 from tuidang.registry.models import Declaration
+from tuidang.transparency.published import receipt_proof
 
 
 @never_cache
@@ -30,13 +31,15 @@ def lookup(request):
                 form.add_error(
                     "code", _("No declaration has this receipt code. Check each character.")
                 )
+    accepted = declaration is not None and declaration.status == Status.ACCEPTED
     return render(
         request,
         "public/receipt.html",
         {
             "form": form,
             "declaration": declaration,
-            "accepted": declaration is not None and declaration.status == Status.ACCEPTED,
+            "accepted": accepted,
+            "proof": receipt_proof(declaration) if accepted else None,
         },
         status=400 if form.errors else 200,
     )

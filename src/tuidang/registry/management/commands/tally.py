@@ -1,5 +1,6 @@
 """`tuidang tally [--check]`: print the totals; with --check, recompute every
-counter from the declaration rows and exit 1 on any difference."""
+counter from the declaration rows and from the log entries, and exit 1 on any
+difference."""
 
 import json
 
@@ -18,9 +19,9 @@ class Command(BaseCommand):
         if not check:
             self.stdout.write(json.dumps(tally.totals(), indent=2, ensure_ascii=False))
             return
-        problems = tally.check()
+        problems = tally.check() + tally.check_log()
         if problems:
             for problem in problems:
                 self.stderr.write(problem)
             raise CommandError(f"{len(problems)} counter(s) differ from the rows.")
-        self.stdout.write(f"All counters match the rows ({tally.total()} persons).")
+        self.stdout.write(f"All counters match the rows and the log ({tally.total()} persons).")

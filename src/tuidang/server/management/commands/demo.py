@@ -1,14 +1,19 @@
 """`tuidang demo`: initialise a demo data folder with demo keys, seed a few
-hundred synthetic declarations, print the URLs and run the server on 127.0.0.1."""
+hundred synthetic declarations, make one console account per role, print the
+URLs and the accounts' logins, passwords and TOTP secrets, and run the server
+on 127.0.0.1."""
 
 from django.conf import settings
 from django.core.management import BaseCommand
 
+from tuidang.console import demo_accounts
 from tuidang.registry.models import Declaration
 from tuidang.server import demo_data
 from tuidang.server.keys import DEMO_IDENTITY_FILE
 from tuidang.server.management.commands.init import initialise
 from tuidang.server.management.commands.serve import exec_gunicorn
+from tuidang.transparency.keys import verifier_key
+from tuidang.transparency.sequencer import Sequencer
 
 
 class Command(BaseCommand):
@@ -25,7 +30,18 @@ class Command(BaseCommand):
         if not Declaration.objects.exists():
             self.stdout.write(f"Seeding {seed} synthetic declarations ...")
             demo_data.seed(seed)
+        sequencer = Sequencer.open()  # publish the seeded totals before serving
+        try:
+            sequencer.run_once()
+        finally:
+            sequencer.close()
         base = f"http://127.0.0.1:{port}"
+        console_lines = [
+            f"    {a.role:<14} login {a.login:<15} password {a.password}"
+            f"  TOTP secret {a.totp_secret}"
+            for a in demo_accounts.create()
+        ]
+        vkey = verifier_key()
         self.stdout.write(
             "\n".join(
                 [
@@ -38,6 +54,11 @@ class Command(BaseCommand):
                     f"  in English         {base}/en/",
                     f"  totals (JSON)      {base}/api/v1/tally",
                     f"  OpenAPI            {base}/api/v1/openapi.json",
+                    f"  console            {base}/console/ (demo accounts below)",
+                    *console_lines,
+                    f"  public log         {base}/log/  (checkpoint: {base}/log/checkpoint)",
+                    f"  log verifier key   {vkey}",
+                    f"  verify it:         .venv/bin/tuidang log verify {base}/log --vkey {vkey}",
                     "  accept web declarations: .venv/bin/tuidang --demo accept --all",
                     "  stop with Ctrl-C",
                     "",

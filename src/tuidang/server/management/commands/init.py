@@ -1,5 +1,6 @@
 """`tuidang init`: make the data folder, apply migrations, collect static files,
-and (with --demo-keys) generate demo-only keys."""
+create the log-signing key if there is none, and (with --demo-keys) generate a
+demo-only custodian key pair."""
 
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from django.core.management import BaseCommand, call_command
 
 from tuidang.registry import sealing
 from tuidang.server import keys
+from tuidang.transparency import keys as log_keys
 
 
 class Command(BaseCommand):
@@ -38,3 +40,6 @@ def initialise(*, demo_keys: bool = False, verbosity: int = 1) -> None:
             )
         keys.make_demo_custodian(data_dir)
     sealing.recipients()  # every configured recipient must parse
+    if not log_keys.signing_key_path().exists():
+        log_keys.create_signing_key()
+    log_keys.load_signer()

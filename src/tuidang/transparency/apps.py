@@ -1,0 +1,8 @@
+"""Django app configuration for the served public log."""
+
+from django.apps import AppConfig
+
+
+class TransparencyConfig(AppConfig):
+    name = "tuidang.transparency"
+    label = "transparency"
