@@ -1,6 +1,8 @@
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tuidang.registry import receipts
 
@@ -49,3 +51,40 @@ def test_the_lookup_hash_is_not_the_code_and_is_stable():
     assert len(digest) == 64
     assert receipts.normalise(code) not in digest
     assert digest == receipts.lookup_hash(code.lower())
+
+eighty_bits = st.integers(min_value=0, max_value=2**80 - 1)
+
+
+@given(eighty_bits, eighty_bits)
+def test_distinct_random_numbers_always_give_distinct_codes_and_hashes(a, b):
+    if a != b:
+        assert receipts.code_for(a) != receipts.code_for(b)
+        assert receipts.lookup_hash(receipts.code_for(a)) != receipts.lookup_hash(
+            receipts.code_for(b)
+        )
+    assert CODE_SHAPE.match(receipts.code_for(a))
+
+
+@given(eighty_bits)
+def test_a_code_survives_being_read_back_in_any_case_and_spacing(number):
+    code = receipts.code_for(number)
+    assert receipts.normalise(code.lower().replace("-", " ")) == code.replace("-", "")
+
+
+@pytest.mark.django_db
+@given(st.integers(min_value=1, max_value=25))
+@settings(max_examples=8, deadline=None)
+def test_every_declaration_gets_its_own_code_which_finds_only_it(count):
+    from django.db import transaction
+
+    from tuidang.registry.models import Declaration
+
+    from ..factories import make_declaration
+
+    with transaction.atomic():
+        made = [make_declaration() for _ in range(count)]
+        assert len({receipt.code for receipt in made}) == count
+        for receipt in made:
+            found = Declaration.objects.get(receipt_hash=receipts.lookup_hash(receipt.code))
+            assert found.pk == receipt.declaration_id
+        transaction.set_rollback(True)

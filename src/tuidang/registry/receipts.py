@@ -22,7 +22,13 @@ class InvalidReceiptCode(ValueError):
 
 
 def new_code() -> str:
-    number = secrets.randbits(BITS)
+    return code_for(secrets.randbits(BITS))
+
+
+def code_for(number: int) -> str:
+    """The code of an 80-bit number (one-to-one: distinct numbers, distinct codes)."""
+    if not 0 <= number < 1 << BITS:
+        raise ValueError("a receipt number has 80 bits")
     symbols = []
     for _ in range(SYMBOLS):
         symbols.append(ALPHABET[number & 31])
