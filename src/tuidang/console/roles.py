@@ -1,0 +1,42 @@
+"""The console's roles and what each may do: the permission matrix in code.
+
+docs/roles.md is the same matrix for people; tests/console/test_role_matrix.py
+checks every console URL for every role against it. An account has exactly one
+role. Everyone signed in may use their own account page (language, recovery
+codes, log out everywhere) and the console's home page."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OPERATOR = "operator", _("Hotline operator")
+    CALLER = "caller", _("Caller")
+    MODERATOR = "moderator", _("Moderator")
+    ADMINISTRATOR = "administrator", _("Administrator")
+    CUSTODIAN = "custodian", _("Custodian")
+
+
+class Permission(models.TextChoices):
+    ACCOUNT = "account", _("Own account and home page")
+    HOTLINE = "hotline", _("Hotline and outbound-call intake, proxies, groups")
+    TRANSCRIBE = "transcribe", _("Transcribe fax, email, in person, banknote or poster")
+    MODERATE = "moderate", _("Moderation queue and review of volunteer entries")
+    ADMINISTER = "administer", _("Accounts, roles, custodian recipients")
+    AUDIT = "audit", _("Read the audit log")
+    CUSTODY = "custody", _("See custodian recipients and the retention schedule")
+
+
+MATRIX: dict[str, frozenset[str]] = {
+    Role.OPERATOR: frozenset({Permission.ACCOUNT, Permission.HOTLINE, Permission.TRANSCRIBE}),
+    Role.CALLER: frozenset({Permission.ACCOUNT, Permission.HOTLINE}),
+    Role.MODERATOR: frozenset({Permission.ACCOUNT, Permission.MODERATE}),
+    Role.ADMINISTRATOR: frozenset(
+        {Permission.ACCOUNT, Permission.ADMINISTER, Permission.AUDIT, Permission.CUSTODY}
+    ),
+    Role.CUSTODIAN: frozenset({Permission.ACCOUNT, Permission.AUDIT, Permission.CUSTODY}),
+}
+
+
+def allows(role: str, permission: str) -> bool:
+    return permission in MATRIX.get(role, frozenset())

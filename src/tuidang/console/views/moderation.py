@@ -1,0 +1,200 @@
+"""The moderation queue for web and API declarations, and statements held by
+the scrubber: filters, days waited, claims, accept, reject with a coded reason,
+mark as duplicate, edit or withhold the public statement."""
+
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tuidang.console import audit, claims
+from tuidang.console.decorators import console_view
+from tuidang.console.forms import DuplicateForm, RejectForm, StatementForm
+from tuidang.console.models import Claim, DuplicateLink
+from tuidang.console.roles import Permission
+from tuidang.registry import transitions
+from tuidang.registry.choices import Channel, RejectReason, StatementState, Status
+from tuidang.registry.models import Declaration
+from tuidang.registry.scrubber import find_identifying_details
+
+PAGE = 50
+PUBLIC_CHANNELS = (Channel.WEB, Channel.API)
+FILTERS = {
+    "received": Q(status=Status.RECEIVED, channel__in=PUBLIC_CHANNELS),
+    "flagged": Q(statement_state=StatementState.FLAGGED) & ~Q(status=Status.REJECTED),
+}
+
+
+@console_view(Permission.MODERATE)
+@require_http_methods(["GET", "HEAD"])
+def queue(request):
+    shown = request.GET.get("show") if request.GET.get("show") in FILTERS else "received"
+    channel = request.GET.get("channel", "")
+    declarations = Declaration.objects.filter(FILTERS[shown])
+    if channel in Channel.values:
+        declarations = declarations.filter(channel=channel)
+    declarations = list(declarations.order_by("day", "id")[:PAGE])
+    today = timezone.now().date()
+    held = dict(
+        Claim.objects.filter(
+            declaration_id__in=[d.pk for d in declarations], day__gte=today
+        ).values_list("declaration_id", "moderator__username")
+    )
+    rows = [
+        {"declaration": d, "waited": (today - d.day).days, "claimed_by": held.get(d.pk)}
+        for d in declarations
+    ]
+    reasons = dict(
+        Declaration.objects.filter(status=Status.REJECTED)
+        .values_list("reject_reason")
+        .annotate(n=Count("id"))
+    )
+    context = {
+        "rows": rows,
+        "shown": shown,
+        "channel": channel,
+        "channels": [(c, Channel(c).label) for c in PUBLIC_CHANNELS],
+        "reason_counts": [(label, reasons.get(code, 0)) for code, label in RejectReason.choices],
+        "flagged_count": Declaration.objects.filter(FILTERS["flagged"]).count(),
+    }
+    return render(request, "console/queue.html", context)
+
+
+def _segments(text: str):
+    """The statement cut into (text, finding kind or None) for highlighting."""
+    segments, position = [], 0
+    for finding in find_identifying_details(text):
+        if finding.start < position:
+            continue
+        segments.append((text[position : finding.start], None))
+        segments.append((text[finding.start : finding.end], finding.kind))
+        position = finding.end
+    segments.append((text[position:], None))
+    return [segment for segment in segments if segment[0]]
+
+
+@console_view(Permission.MODERATE)
+@require_http_methods(["GET", "HEAD"])
+def detail(request, declaration_id):
+    declaration = get_object_or_404(Declaration, pk=declaration_id)
+    return render(request, "console/declaration.html", _context(request, declaration))
+
+
+def _context(request, declaration, **forms):
+    holder = claims.holder(declaration.pk)
+    return {
+        "d": declaration,
+        "people": list(declaration.people.all()),
+        "waited": (timezone.now().date() - declaration.day).days,
+        "segments": _segments(declaration.statement),
+        "holder": holder,
+        "mine": holder is not None and holder.pk == request.user.pk,
+        "reject_form": forms.get("reject_form") or RejectForm(),
+        "duplicate_form": forms.get("duplicate_form") or DuplicateForm(),
+        "statement_form": forms.get("statement_form")
+        or StatementForm(initial={"statement": declaration.statement}),
+        "duplicate_of": DuplicateLink.objects.filter(duplicate=declaration).first(),
+    }
+
+
+def _refuse(request, declaration, message, status):
+    context = {**_context(request, declaration), "error": message}
+    return render(request, "console/declaration.html", context, status=status)
+
+
+@console_view(Permission.MODERATE)
+@require_POST
+def act(request, declaration_id):
+    declaration = get_object_or_404(Declaration, pk=declaration_id)
+    action = request.POST.get("action", "")
+    back = redirect("console:declaration", declaration_id=declaration.pk)
+    if action == "claim":
+        if claims.claim(declaration.pk, request.user):
+            audit.record(request.user, "claim", declaration_id=declaration.pk)
+            return back
+        return _refuse(
+            request, declaration, _("Another moderator has claimed this declaration."), 409
+        )
+    if not claims.holds(declaration.pk, request.user):
+        return _refuse(request, declaration, _("Claim the declaration before acting on it."), 409)
+    handler = ACTIONS.get(action)
+    if handler is None:
+        return _refuse(request, declaration, _("Unknown action."), 400)
+    try:
+        problem = handler(request, declaration)
+    except transitions.TransitionError:
+        declaration.refresh_from_db()
+        return _refuse(
+            request,
+            declaration,
+            _("This declaration is no longer in a state that allows that."),
+            409,
+        )
+    if problem is not None:
+        return render(request, "console/declaration.html", problem, status=400)
+    audit.record(request.user, action, declaration_id=declaration.pk)
+    return back
+
+
+def _accept(request, declaration):
+    accepted = transitions.accept(declaration.pk)
+    # A held statement still needs this moderator's edit: keep the claim then.
+    if accepted.statement_state != StatementState.FLAGGED:
+        claims.release(declaration.pk)
+
+
+def _reject(request, declaration):
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        return _context(request, declaration, reject_form=form)
+    transitions.reject(declaration.pk, form.cleaned_data["reason"], form.cleaned_data["note"])
+    claims.release(declaration.pk)
+    return None
+
+
+def _duplicate(request, declaration):
+    form = DuplicateForm(request.POST)
+    if form.is_valid():
+        original = Declaration.objects.filter(pk=form.cleaned_data["original"]).first()
+        if original is None or original.pk == declaration.pk:
+            form.add_error("original", _("Give the number of another declaration."))
+    if not form.is_valid():
+        return _context(request, declaration, duplicate_form=form)
+    if declaration.status == Status.RECEIVED:
+        transitions.reject(
+            declaration.pk, RejectReason.DUPLICATE, note=f"duplicate of #{original.pk}"
+        )
+    else:
+        transitions.revoke(declaration.pk, "duplicate")
+    DuplicateLink.objects.create(
+        duplicate=declaration, original=original, day=timezone.now().date()
+    )
+    claims.release(declaration.pk)
+    return None
+
+
+def _edit(request, declaration):
+    form = StatementForm(request.POST)
+    if not form.is_valid():
+        return _context(request, declaration, statement_form=form)
+    transitions.edit_statement(declaration.pk, form.cleaned_data["statement"])
+    return None
+
+
+def _withhold(request, declaration):
+    transitions.withhold_statement(declaration.pk)
+
+
+def _release(request, declaration):
+    claims.release(declaration.pk)
+
+
+ACTIONS = {
+    "accept": _accept,
+    "reject": _reject,
+    "duplicate": _duplicate,
+    "edit": _edit,
+    "withhold": _withhold,
+    "release": _release,
+}
