@@ -67,6 +67,6 @@ def test_security_headers_are_sent(client):
     response = client.get("/")
     assert "default-src 'none'" in response["Content-Security-Policy"]
     assert "unsafe-inline" not in response["Content-Security-Policy"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
     assert "geolocation=()" in response["Permissions-Policy"]

@@ -6,10 +6,7 @@ the URLconf to prove it). It:
 - ends a session made stale by "log out everywhere" or a disabled account;
 - answers 403 when the account's role lacks the permission;
 - activates the account's language;
-- marks the response `no-store` (console pages hold personal data);
-- sets `Referrer-Policy: same-origin`: with the site-wide `no-referrer`, Chromium
-  sends `Origin: null` on form posts and Django's CSRF check refuses them.
-  Same-origin referrers stay on our server (and ForgetClientMiddleware drops them).
+- marks the response `no-store` (console pages hold personal data).
 """
 
 import functools
@@ -42,7 +39,6 @@ def _volunteer(request):
 
 def _finish(response):
     add_never_cache_headers(response)
-    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -117,7 +117,10 @@ TUIDANG_MAX_BODY_BYTES = env.integer("MAX_BODY_BYTES", 64 * 1024, minimum=1024)
 # Security defaults valid everywhere.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# Not "no-referrer": with it, browsers send `Origin: null` on form posts and
+# Django's CSRF check refuses every form. Same-origin referrers only reach us,
+# and ForgetClientMiddleware drops them; other sites get nothing.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
