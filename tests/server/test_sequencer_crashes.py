@@ -22,6 +22,10 @@ pytestmark = pytest.mark.server
 KILLS = 12
 
 
+def tree_size(data) -> int:
+    return int((data / "log" / "checkpoint").read_bytes().split(b"\n")[1])
+
+
 def test_sigkill_at_random_points_loses_and_doubles_nothing(tmp_path):
     data = tmp_path / "data"
     run_tuidang(data, "demo", "--data", str(data), "--no-serve", "--seed", "0")  # empty log
@@ -43,15 +47,30 @@ def test_sigkill_at_random_points_loses_and_doubles_nothing(tmp_path):
     vkey = run_tuidang(data, "keys", "log-signing").stdout.strip()
     env = {**subprocess_env(data), "TUIDANG_SEQUENCER_BATCH": "7"}
     rng = random.Random(2026)
+    total = int(
+        run_tuidang(
+            data,
+            "shell",
+            "-v",
+            "0",
+            "-c",
+            "from tuidang.registry import tally; print(tally.counter('entries', ''))",
+        ).stdout
+    )
     checkpoints: list[bytes] = []
     for _ in range(KILLS):
+        before = tree_size(data)
         process = subprocess.Popen(
             [*TUIDANG, "--demo", "sequencer", "--interval", "0.01"],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        time.sleep(rng.uniform(0.8, 2.0))  # Django starts in ~0.7 s, then batches of 7
+        # Kill at a random moment once it is appending (start-up time varies with load).
+        deadline = time.monotonic() + 60
+        while tree_size(data) == before and tree_size(data) < total and time.monotonic() < deadline:
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0, 0.05))
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
         checkpoint = (data / "log" / "checkpoint").read_bytes()
