@@ -12,21 +12,12 @@ from pathlib import Path
 import pytest
 from django_otp.oath import totp
 
+from tests.browser import launch
 from tests.server.conftest import RunningServer, run_tuidang
 
 pytestmark = pytest.mark.server
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots" / "console"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def demo_account(log: str, login: str) -> tuple[str, str]:
@@ -89,11 +80,9 @@ def test_an_operator_takes_a_hotline_statement_with_the_keyboard_alone(demo_serv
     password, secret = demo_account(log, "demo-operator")
     url = demo_server.url
     with tempfile.TemporaryDirectory() as profile, sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
+        context = launch(
+            playwright,
             profile,
-            executable_path=CHROMIUM,
-            headless=True,
-            args=ARGS,
             viewport={"width": 390, "height": 844},
             locale="zh-CN",
         )

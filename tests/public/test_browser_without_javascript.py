@@ -8,19 +8,10 @@ import tempfile
 
 import pytest
 
+from ..browser import launch
 from ..server.conftest import RunningServer
 
 pytestmark = pytest.mark.server
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def test_a_declarant_with_javascript_off_declares_and_checks_the_receipt(tmp_path):
@@ -29,11 +20,9 @@ def test_a_declarant_with_javascript_off_declares_and_checks_the_receipt(tmp_pat
     server = RunningServer(tmp_path / "data")
     try:
         with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
-            browser = playwright.chromium.launch_persistent_context(
+            browser = launch(
+                playwright,
                 profile,
-                executable_path="/usr/bin/chromium",
-                headless=True,
-                args=ARGS,
                 java_script_enabled=False,
                 viewport={"width": 360, "height": 740},
             )

@@ -19,7 +19,6 @@ last partial bundle and the hashes of the last partial tile of each level
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 
@@ -31,11 +30,11 @@ from .tiles import (
     ENTRIES_LEVEL,
     FULL_TILE_BYTES,
     MAX_ENTRY_SIZE,
-    TILE_HEIGHT,
     TILE_WIDTH,
     Tile,
     decode_bundle,
     hashes_at_level,
+    root_from_partial_tiles,
 )
 
 EntryCheck = Callable[[bytes], None]
@@ -60,23 +59,8 @@ class _Edge:
         return _Edge(list(self.bundle), list(self.tiles))
 
     def root(self) -> bytes:
-        """MTH of the whole tree: fold the complete subtrees of the partial
-        tiles, top level (leftmost leaves) first."""
-        parts: list[bytes] = []
-        for hashes in reversed(self.tiles):
-            pos = 0
-            width = len(hashes) // HASH_SIZE
-            for bit in reversed(range(TILE_HEIGHT)):
-                if width >> bit & 1:
-                    step = (1 << bit) * HASH_SIZE
-                    parts.append(reduce_perfect(hashes[pos : pos + step]))
-                    pos += step
-        if not parts:
-            return EMPTY_ROOT
-        root = parts[-1]
-        for left in reversed(parts[:-1]):
-            root = hashlib.sha256(b"\x01" + left + root).digest()
-        return root
+        """MTH of the whole tree, from the partial tiles of every level."""
+        return root_from_partial_tiles(reversed(self.tiles))
 
 
 class LogWriter:

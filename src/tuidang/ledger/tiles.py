@@ -15,10 +15,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from .merkle import HASH_SIZE, reduce_perfect
+from .merkle import EMPTY_ROOT, HASH_SIZE, hash_children, reduce_perfect
 
 TILE_HEIGHT = 8
 TILE_WIDTH = 1 << TILE_HEIGHT
@@ -235,3 +235,24 @@ def iter_levels(size: int) -> Iterator[int]:
     while hashes_at_level(size, level):
         yield level
         level += 1
+
+
+def root_from_partial_tiles(partials_top_first: Iterable[bytes]) -> bytes:
+    """MTH of a tree given the hashes of its partial tile at each level, top
+    level (leftmost leaves) first: the complete subtrees of each partial tile,
+    from left to right, folded from the right (RFC 6962 section 2.1)."""
+    parts: list[bytes] = []
+    for hashes in partials_top_first:
+        width = len(hashes) // HASH_SIZE
+        pos = 0
+        for bit in reversed(range(TILE_HEIGHT)):
+            if width >> bit & 1:
+                step = (1 << bit) * HASH_SIZE
+                parts.append(reduce_perfect(hashes[pos : pos + step]))
+                pos += step
+    if not parts:
+        return EMPTY_ROOT
+    root = parts[-1]
+    for left in reversed(parts[:-1]):
+        root = hash_children(left, root)
+    return root

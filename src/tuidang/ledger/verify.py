@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 from collections import deque
 from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -37,7 +36,6 @@ from .entries import (
     receipt_commitment,
 )
 from .merkle import (
-    EMPTY_ROOT,
     HASH_SIZE,
     ProofError,
     consistency_proof,
@@ -59,6 +57,7 @@ from .tiles import (
     TileHashReader,
     decode_bundle,
     hashes_at_level,
+    root_from_partial_tiles,
 )
 from .totals import Tally, TallyError
 
@@ -212,23 +211,14 @@ def _first_difference(a: bytes, b: bytes) -> int:
 
 def _root_from_levels(levels: list[bytes], size: int) -> bytes:
     """Fold the partial tile of every level (top first) into MTH(D[0:size])."""
-    parts = []
-    for level in reversed(range(len(levels))):
+
+    def partial(level: int) -> bytes:
         count = hashes_at_level(size, level)
         width = count % TILE_WIDTH
         hashes = levels[level][(count - width) * HASH_SIZE :] if level else levels[0]
-        pos = 0
-        for bit in reversed(range(8)):
-            if width >> bit & 1:
-                step = (1 << bit) * HASH_SIZE
-                parts.append(reduce_perfect(hashes[pos : pos + step]))
-                pos += step
-    if not parts:
-        return EMPTY_ROOT
-    root = parts[-1]
-    for left in reversed(parts[:-1]):
-        root = hashlib.sha256(b"\x01" + left + root).digest()
-    return root
+        return hashes[: width * HASH_SIZE]
+
+    return root_from_partial_tiles(partial(level) for level in reversed(range(len(levels))))
 
 
 def verify_log(
