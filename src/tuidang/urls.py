@@ -6,8 +6,11 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 
 from tuidang.api.api import api
+from tuidang.public.views import wellknown
 
 urlpatterns = [
+    path(".well-known/security.txt", wellknown.security_txt, name="security_txt"),
+    path("robots.txt", wellknown.robots_txt, name="robots_txt"),
     path("api/v1/", api.urls),
     path("console/", include("tuidang.console.urls")),
     path("log/", include("tuidang.transparency.urls")),

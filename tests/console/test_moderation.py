@@ -160,3 +160,17 @@ def test_a_moderator_may_withhold_a_statement(personas):
     declaration = Declaration.objects.get()
     assert declaration.statement_state == StatementState.WITHHELD
     assert declaration.status == Status.ACCEPTED
+
+
+def test_a_channel_far_above_its_norm_raises_a_flood_alert_in_the_queue(personas):
+    for _ in range(60):
+        make_declaration(channel="api")
+    page = sign_in("mona").get("/console/moderation/").content.decode()
+    assert "60" in page and 'class="error"' in page
+    assert page.count('<p class="error">') == 1
+
+
+def test_an_ordinary_day_raises_no_flood_alert(personas):
+    make_declaration(channel="api")
+    page = sign_in("mona").get("/console/moderation/").content.decode()
+    assert '<p class="error">' not in page

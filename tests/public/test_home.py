@@ -18,7 +18,6 @@ def test_the_home_page_shows_the_total_per_organisation_and_today(client, publis
 
 def test_the_home_page_lists_crossed_milestones(client, settings, publish):
     settings.TUIDANG_MILESTONE_STEP = 10
-    settings.TUIDANG_MILESTONES_NAMED = []
     make_declaration(accept=True, unnamed_persons=10)
     publish()
     html = client.get("/en/").content.decode()

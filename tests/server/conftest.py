@@ -24,6 +24,9 @@ def subprocess_env(data_dir: Path) -> dict:
     }
     env["TUIDANG_DATA_DIR"] = str(data_dir)
     env["TUIDANG_WORKERS"] = "1"
+    # The rate limiter runs (so the scans of the data folder cover it) but never
+    # refuses: load and crash tests post many declarations from 127.0.0.1.
+    env["TUIDANG_RATE_LIMITS"] = "intake=1000000/600 receipt=1000000/600"
     return env
 
 

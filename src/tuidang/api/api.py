@@ -54,6 +54,12 @@ def get_tally(request: HttpRequest):
     return published.latest()
 
 
+@api.get("/ping", summary="Liveness: answers without reading the database")
+def ping(request: HttpRequest):
+    # Also the trivial baseline of bench/http_bench.py (same stack, no work).
+    return {"ok": True}
+
+
 @api.post(
     "/declarations",
     response={201: ReceiptOut, 200: ReceiptOut, 422: ErrorOut, 400: ErrorOut, 413: ErrorOut},

@@ -1,4 +1,5 @@
-"""Console forms for accounts and moderation. Intake forms live in intake_forms.py."""
+"""Console forms for accounts and moderation. Intake forms live in intake_forms.py,
+those of organisations and milestones in configuration_forms.py."""
 
 from django import forms
 from django.conf import settings

@@ -23,6 +23,7 @@ class Permission(models.TextChoices):
     TRANSCRIBE = "transcribe", _("Transcribe fax, email, in person, banknote or poster")
     MODERATE = "moderate", _("Moderation queue and review of volunteer entries")
     ADMINISTER = "administer", _("Accounts, roles, custodian recipients")
+    CONFIGURE = "configure", _("Organisations and milestones")
     AUDIT = "audit", _("Read the audit log")
     CUSTODY = "custody", _("See custodian recipients and the retention schedule")
 
@@ -32,7 +33,13 @@ MATRIX: dict[str, frozenset[str]] = {
     Role.CALLER: frozenset({Permission.ACCOUNT, Permission.HOTLINE}),
     Role.MODERATOR: frozenset({Permission.ACCOUNT, Permission.MODERATE}),
     Role.ADMINISTRATOR: frozenset(
-        {Permission.ACCOUNT, Permission.ADMINISTER, Permission.AUDIT, Permission.CUSTODY}
+        {
+            Permission.ACCOUNT,
+            Permission.ADMINISTER,
+            Permission.CONFIGURE,
+            Permission.AUDIT,
+            Permission.CUSTODY,
+        }
     ),
     Role.CUSTODIAN: frozenset({Permission.ACCOUNT, Permission.AUDIT, Permission.CUSTODY}),
 }

@@ -8,6 +8,7 @@ from tuidang.console.views import (
     account,
     administration,
     audit_log,
+    configuration,
     home,
     intake,
     moderation,
@@ -36,6 +37,8 @@ urlpatterns = [
     path("review/<int:entry_id>/", review.review, name="review_entry"),
     path("admin/volunteers/", administration.volunteers, name="volunteers"),
     path("admin/volunteers/<int:volunteer_id>/", administration.volunteer, name="volunteer"),
+    path("admin/organisations/", configuration.organisations_page, name="organisations"),
+    path("admin/milestones/", configuration.milestones_page, name="milestones"),
     path("custodians/", administration.custodians, name="custodians"),
     path("audit/", audit_log.audit_log, name="audit"),
 ]

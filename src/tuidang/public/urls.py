@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tuidang.public.views import declare, home, receipt, statements
+from tuidang.public.views import declare, home, leave, receipt, statements
 
 app_name = "public"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("declare/for-others/", declare.declare_for_others, name="declare_for_others"),
     path("receipt/", receipt.lookup, name="receipt"),
     path("statements/", statements.statements, name="statements"),
+    path("leave/", leave.leave, name="leave"),
 ]

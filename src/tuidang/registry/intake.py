@@ -10,7 +10,9 @@ beside the right field.
 
 import datetime
 import hashlib
-from collections.abc import Sequence
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -20,11 +22,15 @@ from django.utils.translation import gettext as _
 from tuidang.ledger.entries import receipt_commitment
 from tuidang.registry import (
     aliases,
+    bulk_rows,
+    log_entries,
+    milestones,
     organisations,
     places,
     receipts,
     scrubber,
     sealing,
+    tally,
     transitions,
 )
 from tuidang.registry.choices import (
@@ -44,6 +50,7 @@ from tuidang.registry.models import (
     STATEMENT_MAX,
     Declaration,
     Group,
+    LogEntry,
     Person,
 )
 from tuidang.registry.text import normalise_block, normalise_line
@@ -52,6 +59,8 @@ MAX_PERSONS = 10_000
 MAX_NAMED_PERSONS = 200
 IDEMPOTENCY_KEY_MAX = 200
 _IDEMPOTENCY_DOMAIN = b"tuidang idempotency v1\n"
+
+Sealer = Callable[[dict[str, str]], bytes | None]
 
 
 @dataclass(frozen=True)
@@ -248,17 +257,27 @@ def declare(data: DeclarationInput, *, accept: bool = False) -> Receipt:
     raise IntakeError({"people": [_("Could not record the declaration; please try again.")]})
 
 
-@transaction.atomic
-def _store(
-    data: DeclarationInput, cleaned: _Cleaned, idempotency_hash: str | None, accept: bool
-) -> Receipt:
-    code = receipts.new_code()
+def _new_declaration(
+    data: DeclarationInput,
+    cleaned: _Cleaned,
+    idempotency_hash: str | None,
+    code: str,
+    seal: Sealer,
+    status: str = Status.RECEIVED,
+) -> Declaration:
+    """The (unsaved) row of a validated declaration; shared by both paths."""
     flagged = bool(scrubber.find_identifying_details(cleaned.statement))
-    declaration = Declaration.objects.create(
+    if flagged:
+        statement_state = StatementState.FLAGGED
+    elif status == Status.ACCEPTED and cleaned.statement:
+        statement_state = StatementState.PUBLISHED
+    else:
+        statement_state = StatementState.PENDING
+    return Declaration(
         receipt_hash=receipts.lookup_hash(code),
         receipt_commitment=receipt_commitment(receipts.normalise(code)),
         idempotency_hash=idempotency_hash,
-        status=Status.RECEIVED,
+        status=status,
         day=data.day or timezone.now().date(),
         organisations=organisations.encode(data.organisations),
         persons=len(cleaned.people) + data.unnamed_persons,
@@ -271,29 +290,45 @@ def _store(
         sector=data.sector,
         rank=data.rank,
         statement=cleaned.statement,
-        statement_state=StatementState.FLAGGED if flagged else StatementState.PENDING,
-        sealed_contact=sealing.seal({"contact": cleaned.contact}),
+        statement_state=statement_state,
+        sealed_contact=seal({"contact": cleaned.contact}),
     )
-    names = []
-    people = []
-    for position, person in enumerate(cleaned.people):
-        if person.naming == Naming.TRUE_NAME:
-            public = aliases.Alias(person.true_name, "")
-        elif person.naming == Naming.ALIAS:
-            public = aliases.Alias(person.alias, "")
-        else:
-            public = aliases.generate(person.true_name, is_taken=_alias_taken)
-        people.append(
-            Person(
-                declaration=declaration,
-                position=position,
-                naming=person.naming,
-                public_name=public.name,
-                public_name_latin=public.latin,
-                sealed_identity=sealing.seal({"true_name": person.true_name}),
-            )
-        )
-        names.append(PublicName(public.name, public.latin, person.naming))
+
+
+def _new_person(
+    declaration: Declaration,
+    position: int,
+    person: PersonInput,
+    seal: Sealer,
+    is_taken: Callable[[str], bool],
+) -> Person:
+    if person.naming == Naming.TRUE_NAME:
+        public = aliases.Alias(person.true_name, "")
+    elif person.naming == Naming.ALIAS:
+        public = aliases.Alias(person.alias, "")
+    else:
+        public = aliases.generate(person.true_name, is_taken=is_taken)
+    return Person(
+        declaration=declaration,
+        position=position,
+        naming=person.naming,
+        public_name=public.name,
+        public_name_latin=public.latin,
+        sealed_identity=seal({"true_name": person.true_name}),
+    )
+
+
+@transaction.atomic
+def _store(
+    data: DeclarationInput, cleaned: _Cleaned, idempotency_hash: str | None, accept: bool
+) -> Receipt:
+    code = receipts.new_code()
+    declaration = _new_declaration(data, cleaned, idempotency_hash, code, sealing.seal)
+    declaration.save(force_insert=True)
+    people = [
+        _new_person(declaration, position, person, sealing.seal, _alias_taken)
+        for position, person in enumerate(cleaned.people)
+    ]
     Person.objects.bulk_create(people)
     if accept:
         transitions.accept_locked(declaration)
@@ -301,6 +336,183 @@ def _store(
         declaration_id=declaration.pk,
         status=declaration.status,
         persons=declaration.persons,
-        public_names=names,
+        public_names=[PublicName(p.public_name, p.public_name_latin, p.naming) for p in people],
         code=code,
     )
+
+
+# --- Batches (bulk import) --------------------------------------------------------
+
+
+class BatchIntakeError(ValueError):
+    """Declarations of a batch that failed validation: position → IntakeError."""
+
+    def __init__(self, errors: dict[int, IntakeError]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} invalid declaration(s) in the batch")
+
+
+def batch_errors(items: Sequence[DeclarationInput]) -> dict[int, IntakeError]:
+    """The validation errors of a batch by position, with `declare()`'s rules."""
+    errors = {}
+    for position, item in enumerate(items):
+        try:
+            _validate(item)
+        except IntakeError as error:
+            errors[position] = error
+    return errors
+
+
+class BatchIntake:
+    """`declare()` for large batches of accepted declarations (partner imports),
+    in chunks, inside the caller's transaction (all or nothing).
+
+    `add(chunk)` validates a chunk with `declare()`'s rules, then stores it as
+    accepted with reserved ids (COPY on PostgreSQL); a declaration whose
+    idempotency key is already stored is not stored again (its receipt comes
+    back `replayed`, without a code). `finish()` then changes the counters once
+    with the summed contributions and appends the batch's declare entries to
+    the log with a range of indices allocated at once — so the counters' row
+    locks are held only for that last step. Until `finish()` runs nothing is
+    counted; log lines wait in a temporary file, so memory stays constant.
+    """
+
+    def __init__(self, seal: Sealer = sealing.seal):
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("BatchIntake runs inside the caller's transaction")
+        sealing.recipients()  # fail before doing any work if sealing is not configured
+        self.seal = seal
+        self.accepted = 0
+        self.persons = 0
+        self._changes: Counter = Counter()
+        self._spool = tempfile.TemporaryFile()  # noqa: SIM115  "id line" per declaration
+        self._id_ranges: list[tuple[int, int]] = []
+        self._aliases: set[str] = set()
+
+    def stored_here(self, declaration_id: int) -> bool:
+        """Whether this batch stored that declaration (e.g. a key repeated in it)."""
+        return any(low <= declaration_id <= high for low, high in self._id_ranges)
+
+    def add(self, items: Sequence[DeclarationInput]) -> list[Receipt]:
+        errors: dict[int, IntakeError] = {}
+        cleaned: list[_Cleaned] = []
+        for position, item in enumerate(items):
+            try:
+                cleaned.append(_validate(item))
+            except IntakeError as error:
+                errors[position] = error
+        if errors:
+            raise BatchIntakeError(errors)
+        hashes = [_idempotency_hash(item.idempotency_key) for item in items]
+        earlier = {
+            h: (pk, status, persons)
+            for h, pk, status, persons in Declaration.objects.filter(
+                idempotency_hash__in=[h for h in hashes if h]
+            ).values_list("idempotency_hash", "pk", "status", "persons")
+        }
+        fresh = [p for p, h in enumerate(hashes) if h is None or h not in earlier]
+        fresh_hashes: dict[str, int] = {}
+        ids = iter(bulk_rows.reserve_ids(Declaration, len(fresh)))
+        receipts_out: list[Receipt | None] = [None] * len(items)
+        declarations, people = [], []
+        for position in fresh:
+            h = hashes[position]
+            if h is not None and h in fresh_hashes:  # the same key twice in this chunk
+                continue
+            code = receipts.new_code()
+            declaration = _new_declaration(
+                items[position], cleaned[position], h, code, self.seal, Status.ACCEPTED
+            )
+            declaration.pk = next(ids)
+            if h is not None:
+                fresh_hashes[h] = declaration.pk
+            named = [
+                _new_person(declaration, index, person, self.seal, self._alias_taken)
+                for index, person in enumerate(cleaned[position].people)
+            ]
+            self._count(declaration, [person.naming for person in named])
+            declarations.append(declaration)
+            people.extend(named)
+            receipts_out[position] = Receipt(
+                declaration_id=declaration.pk,
+                status=declaration.status,
+                persons=declaration.persons,
+                public_names=[
+                    PublicName(p.public_name, p.public_name_latin, p.naming) for p in named
+                ],
+                code=code,
+            )
+        if declarations:
+            self._id_ranges.append((declarations[0].pk, declarations[-1].pk))
+        self._insert(declarations, people)
+        self._aliases.clear()
+        for position, h in enumerate(hashes):
+            if receipts_out[position] is None:
+                pk, status, persons = earlier.get(h) or (fresh_hashes[h], Status.ACCEPTED, 0)
+                receipts_out[position] = Receipt(pk, status, persons, [], None, replayed=True)
+        return receipts_out  # type: ignore[return-value]
+
+    def finish(self) -> range:
+        """Count the batch and append its log entries; returns their indices."""
+        if not self.accepted:
+            return range(0)
+        before = tally.total()
+        tally.count_in_many(self._changes, self.accepted)
+        end = tally.counter("entries", "")
+        start = end - self.accepted
+        self._spool.seek(0)
+        rows = (
+            (start + offset, int(pk), log_entries.DECLARE, line)
+            for offset, (pk, line) in enumerate(
+                raw.decode("ascii").rstrip("\n").split(" ", 1) for raw in self._spool
+            )
+        )
+        bulk_rows.insert(LogEntry, ["index", "declaration_id", "kind", "line"], rows)
+        self._spool.close()
+        milestones.record_crossings(before, before + self.persons, timezone.now().date())
+        return range(start, end)
+
+    def _alias_taken(self, name: str) -> bool:
+        if name in self._aliases or _alias_taken(name):
+            return True
+        self._aliases.add(name)
+        return False
+
+    def _count(self, declaration: Declaration, namings: list[str]) -> None:
+        self.accepted += 1
+        self.persons += declaration.persons
+        self._changes.update(tally.contributions(declaration, namings))
+        line = log_entries.declare_line(declaration, namings).decode("ascii")
+        self._spool.write(f"{declaration.pk} {line}\n".encode("ascii"))
+
+    @staticmethod
+    def _insert(declarations: list[Declaration], people: list[Person]) -> None:
+        bulk_rows.insert(
+            Declaration,
+            _DECLARATION_COLUMNS,
+            (_row(d, _DECLARATION_FIELDS) for d in declarations),
+        )
+        bulk_rows.insert(Person, _PERSON_COLUMNS, (_row(p, _PERSON_FIELDS) for p in people))
+
+
+_DECLARATION_FIELDS = [f.attname for f in Declaration._meta.concrete_fields]
+_DECLARATION_COLUMNS = bulk_rows.columns(Declaration)
+_PERSON_FIELDS = [f.attname for f in Person._meta.concrete_fields if not f.primary_key]
+_PERSON_COLUMNS = bulk_rows.columns(Person, with_pk=False)
+
+
+def _row(instance, attnames: list[str]) -> list:
+    row = [getattr(instance, name) for name in attnames]
+    return [v.isoformat() if isinstance(v, datetime.date) else v for v in row]
+
+
+def declare_many(
+    items: Sequence[DeclarationInput], *, seal: Sealer = sealing.seal
+) -> list[Receipt]:
+    """Record and accept a batch in one transaction (trusted channels only);
+    raises BatchIntakeError and writes nothing if any declaration is invalid."""
+    with transaction.atomic():
+        batch = BatchIntake(seal)
+        result = batch.add(items)
+        batch.finish()
+    return result

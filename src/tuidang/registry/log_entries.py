@@ -9,6 +9,7 @@ makes the index allocation serial, so committed indices have no gaps.
 """
 
 import datetime
+from collections.abc import Iterable
 
 from tuidang.ledger import entries as ledger_entries
 from tuidang.registry import organisations, tally
@@ -22,10 +23,11 @@ def place(declaration: Declaration) -> str:
     return declaration.province or declaration.country or ledger_entries.UNKNOWN_PLACE
 
 
-def declare_line(declaration: Declaration) -> bytes:
-    namings = tally.naming_counts(
-        declaration.people.values_list("naming", flat=True), declaration.persons
-    )
+def declare_line(declaration: Declaration, namings: Iterable[str] | None = None) -> bytes:
+    """The declare entry; `namings` (of its Person rows) saves a query when known."""
+    if namings is None:
+        namings = declaration.people.values_list("naming", flat=True)
+    namings = tally.naming_counts(namings, declaration.persons)
     return ledger_entries.Declaration(
         day=declaration.day.isoformat(),
         organisations=tuple(organisations.decode(declaration.organisations)),

@@ -1,22 +1,28 @@
 """Milestones: every TUIDANG_MILESTONE_STEP persons (default one million) plus the
-named thresholds in TUIDANG_MILESTONES_NAMED; each is recorded with the day the
-total first reached it. A later revocation does not un-cross a milestone."""
+named thresholds (`MilestoneThreshold` rows: seeded from TUIDANG_MILESTONES_NAMED,
+then added and removed by administrators in the console); each is recorded
+with the day the total first reached it. A later revocation does not un-cross a
+milestone, and removing a named threshold does not remove its crossing."""
 
 import datetime
 
 from django.conf import settings
 
-from tuidang.registry.models import Milestone
+from tuidang.registry.models import Milestone, MilestoneThreshold
 
 
 def thresholds_between(old_total: int, new_total: int) -> list[int]:
-    """Thresholds t with old_total < t <= new_total."""
+    """Thresholds t with old_total < t <= new_total (one query for the named ones)."""
     if new_total <= old_total:
         return []
     step = settings.TUIDANG_MILESTONE_STEP
     first = (old_total // step + 1) * step
     reached = set(range(first, new_total + 1, step))
-    reached.update(t for t in settings.TUIDANG_MILESTONES_NAMED if old_total < t <= new_total)
+    reached.update(
+        MilestoneThreshold.objects.filter(value__gt=old_total, value__lte=new_total).values_list(
+            "value", flat=True
+        )
+    )
     return sorted(reached)
 
 

@@ -4,6 +4,7 @@ public (the rest are only counted). Nothing here records a time of day, an
 address or a user agent; identities and contacts are stored only sealed.
 """
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
@@ -21,6 +22,10 @@ from tuidang.registry.choices import (
 )
 
 NAME_MAX = 64
+ORGANISATION_CODE_MAX = 32
+# The code grammar of the log's entries (docs/log-format.md): [a-z][a-z0-9_]*.
+ORGANISATION_CODE = r"^[a-z][a-z0-9_]*\Z"
+ORGANISATION_NAME_MAX = 100
 ALIAS_MAX = 32
 STATEMENT_MAX = 5000
 CONTACT_MAX = 500
@@ -143,6 +148,53 @@ class Tally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension}[{self.key}] = {self.count}"
+
+
+class Organisation(models.Model):
+    """An organisation one can withdraw from, configured by an administrator
+    (first seeded from TUIDANG_ORGANISATIONS). Never deleted, only deactivated:
+    stored declarations and log entries keep its code, and the log verifies
+    against every code ever configured."""
+
+    code = models.CharField(
+        max_length=ORGANISATION_CODE_MAX,
+        primary_key=True,
+        validators=[RegexValidator(ORGANISATION_CODE)],
+    )
+    name_en = models.CharField(max_length=ORGANISATION_NAME_MAX)
+    # Traditional Chinese is derived from it (registry.script.to_traditional).
+    name_zh_hans = models.CharField(max_length=ORGANISATION_NAME_MAX)
+    position = models.PositiveIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[a-z][a-z0-9_]*$"), name="organisation_code_grammar"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class MilestoneThreshold(models.Model):
+    """A named milestone threshold besides every TUIDANG_MILESTONE_STEP persons
+    (first seeded from TUIDANG_MILESTONES_NAMED). Removing one never removes a
+    crossed `Milestone`."""
+
+    value = models.BigIntegerField(unique=True)
+    label = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["value"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=1), name="milestone_threshold_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.label}".strip()
 
 
 class Milestone(models.Model):

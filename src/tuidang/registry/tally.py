@@ -109,6 +109,16 @@ def count_in(declaration: Declaration) -> None:
     _add(changes)
 
 
+def count_in_many(changes: Counter, entries: int) -> None:
+    """Add the summed `contributions()` of a batch of accepted declarations and
+    their `entries` declare entries, in one upsert. Call inside the transaction
+    that accepts them (`intake.BatchIntake`)."""
+    assert transaction.get_connection().in_atomic_block
+    changes = Counter(changes)
+    changes[("entries", "")] += entries
+    _add(changes)
+
+
 def count_out(declaration: Declaration) -> None:
     """Remove a revoked declaration and count its revoke entry. Call inside the
     transaction that revokes it."""
@@ -217,7 +227,7 @@ def check_log() -> list[str]:
         for line in LogEntry.objects.order_by("index").values_list("line", flat=True).iterator()
     )
     try:
-        from_log = compute_totals(lines, organisations.codes())
+        from_log = compute_totals(lines, organisations.all_codes())
     except TallyError as error:
         return [*problems, f"log: {error}"]
     stored = totals()

@@ -48,10 +48,13 @@ INSTALLED_APPS = [
     "tuidang.server",
     "tuidang.transparency",
     "tuidang.console",
+    "tuidang.importing",
 ]
 
 MIDDLEWARE = [
-    # First of all: forget who is asking, before any other code can see or log it.
+    # Counts intake POSTs per client under a short-lived keyed hash; keeps no address.
+    "tuidang.web.ratelimit.RateLimitMiddleware",
+    # Then, before any other code: forget who is asking, so nothing can see or log it.
     "tuidang.web.middleware.ForgetClientMiddleware",
     "tuidang.api.middleware.JsonErrorsMiddleware",
     "tuidang.web.middleware.BodySizeLimitMiddleware",
@@ -128,6 +131,15 @@ CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "tuidang.public.views.errors.csrf_failure"
 SESSION_COOKIE_AGE = 60 * 60 * 8
+
+# Rate limits on public intake (tuidang/web/ratelimit.py): per client and window,
+# counted under a keyed hash that is forgotten within minutes; no address is kept.
+TUIDANG_RATE_LIMITS = env.string("RATE_LIMITS", "intake=10/600 receipt=30/600")
+TUIDANG_RATE_LIMIT_CACHE = "default"
+# Header the reverse proxy puts the client's address in (empty: the connection's address).
+TUIDANG_CLIENT_ADDRESS_HEADER = env.string("CLIENT_ADDRESS_HEADER", "")
+# /.well-known/security.txt (RFC 9116): where to report a vulnerability.
+TUIDANG_SECURITY_CONTACTS = env.word_list("SECURITY_CONTACTS", [])
 
 # The registry.
 TUIDANG_ORGANISATIONS = env.word_list("ORGANISATIONS", ["party", "league", "pioneers"])

@@ -21,3 +21,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 TEST_DATA_DIR = Path(DATA_DIR)
 TUIDANG_LOG_ORIGIN = "test.tuidang.invalid/log"
+# Many tests post from one test client; tests/security/test_rate_limits.py turns limits on.
+TUIDANG_RATE_LIMITS = "off"

@@ -23,7 +23,7 @@ def latest() -> dict:
             "tree_size": 0,
             "root_hash": base64.b64encode(EMPTY_ROOT).decode(),
             "checkpoint": None,
-            "totals": compute_totals([], organisations.codes()),
+            "totals": compute_totals([], organisations.all_codes()),
         }
     return {
         "tree_size": row.tree_size,

@@ -33,19 +33,24 @@ class LogAheadOfDatabase(RuntimeError):
 
 
 class Sequencer:
-    def __init__(self, writer: LogWriter, batch_size: int):
+    def __init__(self, writer: LogWriter, batch_size: int, known_codes: set[str] | None = None):
         self.writer = writer
         self.batch_size = batch_size
+        # The organisation codes the writer's entry check accepts: the same set
+        # object, grown before each pass (administrators may add organisations
+        # while the sequencer runs; codes are never removed).
+        self.known_codes = known_codes
 
     @classmethod
     def open(cls) -> "Sequencer":
+        known_codes = set(organisations.all_codes())
         writer = LogWriter.open(
             settings.TUIDANG_LOG_DIR,
             load_signer(),
             settings.TUIDANG_LOG_ORIGIN,
-            check_entry=EntryChecker(organisations.codes()),
+            check_entry=EntryChecker(known_codes),
         )
-        return cls(writer, settings.TUIDANG_SEQUENCER_BATCH)
+        return cls(writer, settings.TUIDANG_SEQUENCER_BATCH, known_codes)
 
     def close(self) -> None:
         self.writer.close()
@@ -59,6 +64,8 @@ class Sequencer:
             raise LogAheadOfDatabase(
                 f"the log has {size} entries, the database only {target}: refusing to go on"
             )
+        if size < target and self.known_codes is not None:
+            self.known_codes.update(organisations.all_codes())
         while size < target:
             upto = min(target, size + self.batch_size)
             lines = [

@@ -6,11 +6,17 @@
 - `BodySizeLimitMiddleware` refuses oversize bodies before they are read
   (console upload URLs, under CONSOLE_UPLOAD_PREFIX, get a larger limit for photos).
 - `SecurityHeadersMiddleware` adds the headers Django does not set itself
-  (Content-Security-Policy, Permissions-Policy).
+  (Content-Security-Policy, Permissions-Policy, and X-Robots-Tag on everything
+  that is not the public read side, see robots.py).
+
+The rate limiter (ratelimit.py) runs before `ForgetClientMiddleware`: it is the
+only code that reads the address, and it keeps none.
 """
 
 from django.conf import settings
 from django.http import HttpResponse
+
+from tuidang.web.robots import NOINDEX, is_private
 
 # The address Django and libraries see instead of the client's (TEST-NET-1 is
 # never routed, so it cannot be mistaken for anybody).
@@ -91,6 +97,17 @@ PERMISSIONS_POLICY = (
 )
 
 
+def add_security_headers(response):
+    """The headers of SecurityHeadersMiddleware, plus those Django's middleware adds,
+    for an answer given before those middleware run (e.g. a 429)."""
+    response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    response.setdefault("X-Content-Type-Options", "nosniff")
+    response.setdefault("X-Frame-Options", "DENY")
+    response.setdefault("Referrer-Policy", settings.SECURE_REFERRER_POLICY)
+    return response
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -99,4 +116,6 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if is_private(request.path_info):
+            response.setdefault("X-Robots-Tag", NOINDEX)
         return response

@@ -20,6 +20,8 @@ def _links():
         (Permission.MODERATE, "console:queue", (), _("Moderation")),
         (Permission.MODERATE, "console:review", (), _("Volunteer entries")),
         (Permission.ADMINISTER, "console:volunteers", (), _("Volunteers")),
+        (Permission.CONFIGURE, "console:organisations", (), _("Organisations")),
+        (Permission.CONFIGURE, "console:milestones", (), _("Milestones")),
         (Permission.CUSTODY, "console:custodians", (), _("Keys and retention")),
         (Permission.AUDIT, "console:audit", (), _("Audit log")),
         (Permission.ACCOUNT, "console:account", (), _("My account")),

@@ -17,6 +17,7 @@ from tuidang.registry import transitions
 from tuidang.registry.choices import Channel, RejectReason, StatementState, Status
 from tuidang.registry.models import Declaration
 from tuidang.registry.scrubber import find_identifying_details
+from tuidang.web import flood
 
 PAGE = 50
 PUBLIC_CHANNELS = (Channel.WEB, Channel.API)
@@ -57,6 +58,14 @@ def queue(request):
         "channels": [(c, Channel(c).label) for c in PUBLIC_CHANNELS],
         "reason_counts": [(label, reasons.get(code, 0)) for code, label in RejectReason.choices],
         "flagged_count": Declaration.objects.filter(FILTERS["flagged"]).count(),
+        "flood_alerts": [
+            {
+                "channel": Channel(alert.channel).label,
+                "count": alert.count,
+                "norm": round(alert.norm),
+            }
+            for alert in flood.alerts()
+        ],
     }
     return render(request, "console/queue.html", context)
 

@@ -16,9 +16,13 @@ def home(request):
     snapshot = published.latest()
     totals = snapshot["totals"]
     today = timezone.now().date()
+    # A deactivated organisation stays listed while its declarations count.
+    by_organisation = totals["by_organisation"]
+    active = set(organisations.codes())
     per_organisation = [
-        (organisations.name(code), totals["by_organisation"].get(code, 0))
-        for code in organisations.codes()
+        (organisations.name(code), by_organisation.get(code, 0))
+        for code in organisations.all_codes()
+        if code in active or by_organisation.get(code)
     ]
     return render(
         request,

@@ -2,6 +2,8 @@
 
 Paged by keyset (`?before=<id>`), so a page costs the same at any depth."""
 
+import re
+
 from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -19,7 +21,8 @@ def statements(request):
         .prefetch_related("people")
     )
     before = request.GET.get("before", "")
-    if before.isdigit():
+    # Plain ASCII digits that fit a bigint; anything else shows the first page.
+    if re.fullmatch(r"[0-9]{1,18}", before):
         rows = rows.filter(id__lt=int(before))
     page = list(rows[: per_page + 1])
     older = page[per_page - 1].pk if len(page) > per_page else None

@@ -32,7 +32,7 @@ class Command(BaseCommand):
                 lines,
                 load_signer(),
                 settings.TUIDANG_LOG_ORIGIN,
-                check_entry=EntryChecker(organisations.codes()),
+                check_entry=EntryChecker(organisations.all_codes()),
             )
         except FileExistsError as error:
             raise CommandError(str(error)) from None

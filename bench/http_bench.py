@@ -1,0 +1,205 @@
+"""HTTP benchmark over loopback with wrk; prints JSON.
+
+Starts the real server (gunicorn gthread, demo settings, rate limits off
+because all load comes from one address) on a fresh data folder, optionally
+holding --stored declarations first (imported with `tuidang import`), and
+measures, one after the other, each for --duration seconds:
+
+* ping: GET /api/v1/ping — the baseline, the same stack doing no work;
+* intake: POST /api/v1/declarations, each with its own Idempotency-Key
+  (stored durably: SQLite WAL with synchronous=FULL, or PostgreSQL);
+* tally: GET /api/v1/tally (the published totals).
+
+Reports requests/s, p50/p99 latency, errors and the ratios intake/ping and
+tally/ping (targets: intake >= 500/s with p99 <= 100 ms on SQLite; tally >=
+0.7x ping). Needs Debian's wrk (`apt-get install wrk`).
+
+    .venv/bin/python bench/http_bench.py [--stored 100000] [--postgres URL]
+        [--duration 15] [--connections 16] [--workers 2] [--threads 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from import_bench import drop_postgres, postgres_database, write_csv  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+BODY = (
+    '{"organisations":["party","league"],"people":[{"naming":"alias","alias":"压测"}],'
+    '"unnamed_persons":1,"country":"CN","province":"CN-YN"}'
+)
+LUA = r"""
+local counter = 0
+local threads = 0
+function setup(thread) thread:set("id", threads); threads = threads + 1 end
+function init(args) prefix = "bench-" .. tostring(id) .. "-" .. tostring(math.random(1, 1e9)) end
+%s
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %%d, "seconds": %%.3f, "non_2xx": %%d, "socket_errors": %%d, ' ..
+    '"p50_ms": %%.2f, "p99_ms": %%.2f, "max_ms": %%.2f}\n',
+    summary.requests, summary.duration / 1e6, e.status, e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+end
+"""
+POST = (
+    "function request()\n"
+    "  counter = counter + 1\n"
+    '  return wrk.format("POST", "/api/v1/declarations", {["Content-Type"] = '
+    '"application/json", ["Idempotency-Key"] = prefix .. "-" .. counter}, [[' + BODY + "]])\n"
+    "end"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def environment(data: Path, database_url: str | None, args) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TUIDANG_", "DJANGO_"))}
+    env.update(
+        TUIDANG_DATA_DIR=str(data),
+        TUIDANG_RATE_LIMITS="off",
+        TUIDANG_WORKERS=str(args.workers),
+        TUIDANG_THREADS=str(args.threads),
+        DJANGO_SETTINGS_MODULE="tuidang.settings.demo",
+    )
+    if database_url:
+        env["TUIDANG_DATABASE_URL"] = database_url
+    return env
+
+
+def prepare(folder: Path, env: dict, stored: int) -> None:
+    tuidang = [sys.executable, "-m", "tuidang.cli", "--demo"]
+    subprocess.run([*tuidang, "init", "--demo-keys"], env=env, check=True, capture_output=True)
+    if stored:
+        path = folder / "stored.csv"
+        write_csv(path, stored)
+        subprocess.run(
+            [*tuidang, "import", str(path), "--no-progress"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        path.unlink()
+    subprocess.run([*tuidang, "sequencer", "--once"], env=env, check=True, capture_output=True)
+
+
+def start_server(env: dict) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    config = ROOT / "src" / "tuidang" / "server" / "gunicorn_conf.py"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(config), "tuidang.wsgi"],
+        env={**env, "TUIDANG_BIND": f"127.0.0.1:{port}"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(url + "/api/v1/ping", timeout=2).read()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("the server did not start") from None
+            time.sleep(0.2)
+    return process, url
+
+
+def wrk(url: str, path: str, script: str, args, folder: Path) -> dict:
+    lua = folder / f"{uuid.uuid4().hex}.lua"
+    lua.write_text(LUA % script)
+    result = subprocess.run(
+        ["wrk", "-t1", f"-c{args.connections}", f"-d{args.duration}s", "--timeout", "5s",
+         "-s", str(lua), url + path],
+        capture_output=True,
+        text=True,
+        check=True,
+    )  # fmt: skip
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    ok = figures["requests"] - figures["non_2xx"]
+    figures["ok_per_s"] = round(ok / figures["seconds"], 1)
+    return figures
+
+
+def run(folder: Path, database_url: str | None, args) -> dict:
+    data = folder / f"data-{uuid.uuid4().hex[:6]}"
+    env = environment(data, database_url, args)
+    prepare(folder, env, args.stored)
+    process, url = start_server(env)
+    try:
+        for _ in range(3 * args.workers * args.threads):  # warm every worker up
+            urllib.request.urlopen(url + "/api/v1/tally", timeout=30).read()
+        wrk(
+            url,
+            "/api/v1/declarations",
+            POST,
+            argparse.Namespace(**{**vars(args), "duration": 2}),
+            folder,
+        )
+        ping = wrk(url, "/api/v1/ping", "", args, folder)
+        intake = wrk(url, "/api/v1/declarations", POST, args, folder)
+        tally = wrk(url, "/api/v1/tally", "", args, folder)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait()
+    shutil.rmtree(data, ignore_errors=True)
+    return {
+        "stored_before": args.stored,
+        "ping": ping,
+        "intake": intake,
+        "tally": tally,
+        "intake_to_ping": round(intake["ok_per_s"] / ping["ok_per_s"], 3),
+        "tally_to_ping": round(tally["ok_per_s"] / ping["ok_per_s"], 3),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--stored", type=int, default=0, help="declarations stored beforehand")
+    parser.add_argument("--duration", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--postgres", default=None, help="also on PostgreSQL (server URL)")
+    parser.add_argument("--dir", type=Path, default=None)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("needs wrk: apt-get install wrk")
+    report = {"bench": "http", "cpus": os.cpu_count(), "loadavg_start": os.getloadavg()}
+    with tempfile.TemporaryDirectory(dir=args.dir) as temp:
+        report["sqlite"] = run(Path(temp), None, args)
+        if args.postgres:
+            name, url = postgres_database(args.postgres)
+            try:
+                report["postgresql"] = run(Path(temp), url, args)
+            finally:
+                drop_postgres(args.postgres, name)
+    report["loadavg_end"] = os.getloadavg()
+    report["settings"] = {
+        k: getattr(args, k) for k in ("duration", "connections", "workers", "threads")
+    }
+    print(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""The custodians' export: every sealed value in the database — each person's
+sealed identity and each declaration's sealed contact — written into one tar
+file that custodians carry to an offline machine and open with the standard
+`age` tool (docs/custodians.md):
+
+    sealed/d<declaration>-contact.age          the sealed contact of a declaration
+    sealed/d<declaration>-p<position>.age      the sealed identity of one person
+    index.jsonl                                one line per file: declaration id, day,
+                                               channel, status, person position, public name
+    README.txt                                 how to open them
+
+The server cannot open any of it: every value was encrypted to the custodian
+recipients configured when it was sealed, and is copied here byte for byte.
+Nothing is decrypted or re-encrypted, so a value sealed before a key rotation
+opens with the key of that time (see docs/custodians.md, "Rotating keys").
+"""
+
+import io
+import json
+import os
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from tuidang.registry.models import Declaration, Person
+
+README = """\
+Sealed values exported from the tuidang registry.
+
+Each file under sealed/ is an age-encrypted JSON object. Open one with:
+
+    age -d -i YOUR-IDENTITY-FILE sealed/d12-contact.age
+
+or all of them:
+
+    for f in sealed/*.age; do echo "$f"; age -d -i YOUR-IDENTITY-FILE "$f"; echo; done
+
+index.jsonl tells which declaration (id, day, channel, status) and which person
+(position, public name) each file belongs to. Keep this folder on the offline
+machine only; see docs/custodians.md.
+"""
+
+
+@dataclass
+class ExportSummary:
+    path: Path
+    contacts: int
+    identities: int
+
+
+def _add(archive: tarfile.TarFile, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    info.mode = 0o600
+    archive.addfile(info, io.BytesIO(data))
+
+
+def _line(record: dict) -> bytes:
+    return (json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+
+def export_sealed(path: Path) -> ExportSummary:
+    """Write the export to `path`, a new file readable by its owner only."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    index = io.BytesIO()
+    contacts = identities = 0
+    with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w") as archive:
+        _add(archive, "README.txt", README.encode("utf-8"))
+        declarations = (
+            Declaration.objects.exclude(sealed_contact=None)
+            .order_by("id")
+            .values_list("id", "day", "channel", "status", "sealed_contact")
+        )
+        for declaration_id, day, channel, status, sealed in declarations.iterator(2000):
+            name = f"sealed/d{declaration_id}-contact.age"
+            _add(archive, name, bytes(sealed))
+            index.write(
+                _line(
+                    {
+                        "file": name,
+                        "declaration": declaration_id,
+                        "day": day.isoformat(),
+                        "channel": channel,
+                        "status": status,
+                        "field": "contact",
+                    }
+                )
+            )
+            contacts += 1
+        people = (
+            Person.objects.exclude(sealed_identity=None)
+            .order_by("declaration_id", "position")
+            .values_list(
+                "declaration_id",
+                "position",
+                "public_name",
+                "declaration__day",
+                "declaration__channel",
+                "declaration__status",
+                "sealed_identity",
+            )
+        )
+        for declaration_id, position, public_name, day, channel, status, sealed in people.iterator(
+            2000
+        ):
+            name = f"sealed/d{declaration_id}-p{position}.age"
+            _add(archive, name, bytes(sealed))
+            index.write(
+                _line(
+                    {
+                        "file": name,
+                        "declaration": declaration_id,
+                        "day": day.isoformat(),
+                        "channel": channel,
+                        "status": status,
+                        "field": "identity",
+                        "person": position,
+                        "public_name": public_name,
+                    }
+                )
+            )
+            identities += 1
+        _add(archive, "index.jsonl", index.getvalue())
+    return ExportSummary(path, contacts, identities)

@@ -1,0 +1,190 @@
+"""Rate limits on public intake that keep no address.
+
+`RateLimitMiddleware` runs before `ForgetClientMiddleware`, the only moment the
+client's address is known. For the intake POSTs — declare, declare for others,
+receipt lookup and `POST /api/v1/declarations` — it counts requests per client
+in fixed windows and answers 429 once a client's count passes the limit.
+
+What it keeps, and for how long:
+
+- a **window secret**: 32 random bytes per window, in Django's cache, expiring
+  two windows later (then nobody, not even with the server's secret key, can
+  tell which address a counter belonged to);
+- **counters**: `HMAC-SHA256(window secret, scope + address)` → a number, in the
+  cache, expiring with their window (minutes).
+
+The address itself is never stored, logged or put on the request. With the
+default local-memory cache each worker process counts on its own (the limit is
+then per worker); a shared cache (`CACHES`) makes it one limit for all.
+
+Limits come from `TUIDANG_RATE_LIMITS`, e.g. `intake=10/600 receipt=30/600`
+(at most 10 declarations and 30 receipt lookups per client per 10 minutes);
+`off` disables them. Behind a reverse proxy the client's address is taken from
+the header named by `TUIDANG_CLIENT_ADDRESS_HEADER` (e.g. `X-Real-IP`, which the
+proxy must overwrite); see docs/deploy.md, also for Tor circuits.
+"""
+
+import functools
+import hashlib
+import hmac
+import json
+import math
+import re
+import secrets
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponse
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from tuidang.web.middleware import add_security_headers
+
+CACHE_PREFIX = "tuidang-ratelimit"
+# The clock windows are cut from (tests pin it, so that no test straddles two windows).
+clock = time.time
+
+
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    seconds: int
+
+
+@functools.cache
+def parse_limits(text: str) -> dict[str, Limit]:
+    """`intake=10/600 receipt=30/600` → {scope: Limit}; `off` → {}. Fails closed."""
+    if text.strip().lower() == "off":
+        return {}
+    limits = {}
+    for item in text.replace(",", " ").split():
+        match = re.fullmatch(r"(intake|receipt)=([1-9][0-9]{0,6})/([1-9][0-9]{0,5})", item)
+        if match is None:
+            raise ImproperlyConfigured(
+                f"TUIDANG_RATE_LIMITS: {item!r} is not scope=count/seconds "
+                "(scopes: intake, receipt), e.g. intake=10/600."
+            )
+        limits[match.group(1)] = Limit(int(match.group(2)), int(match.group(3)))
+    return limits
+
+
+def _language_prefix() -> str:
+    codes = "|".join(re.escape(code) for code, _name in settings.LANGUAGES)
+    return f"(?:(?P<language>{codes})/)?"
+
+
+@functools.cache
+def _routes() -> list[tuple[re.Pattern, str]]:
+    prefix = _language_prefix()
+    return [
+        (re.compile(rf"/{prefix}declare/(?:for-others/)?"), "intake"),
+        (re.compile(r"/api/v1/declarations/?"), "intake"),
+        (re.compile(rf"/{prefix}receipt/"), "receipt"),
+    ]
+
+
+def scope_of(path: str) -> tuple[str, str | None] | None:
+    """(scope, language in the URL or None) for a rate-limited path, else None."""
+    for pattern, scope in _routes():
+        if match := pattern.fullmatch(path):
+            return scope, match.groupdict().get("language")
+    return None
+
+
+def client_address(request) -> str:
+    header = settings.TUIDANG_CLIENT_ADDRESS_HEADER
+    if header:
+        value = request.META.get("HTTP_" + header.upper().replace("-", "_"), "")
+        # A proxy may append; the last hop it added is the one it saw.
+        value = value.split(",")[-1].strip()
+        if value:
+            return value
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _window_secret(cache, seconds: int, window: int) -> bytes:
+    key = f"{CACHE_PREFIX}:secret:{seconds}:{window}"
+    cache.add(key, secrets.token_hex(32), timeout=2 * seconds)
+    value = cache.get(key)
+    return bytes.fromhex(value)
+
+
+def count(scope: str, limit: Limit, address: str, *, now: float | None = None) -> tuple[int, int]:
+    """Add one request of `address` to its counter; (count so far, seconds left in window)."""
+    now = clock() if now is None else now
+    window = int(now // limit.seconds)
+    cache = caches[settings.TUIDANG_RATE_LIMIT_CACHE]
+    secret = _window_secret(cache, limit.seconds, window)
+    digest = hmac.new(secret, f"{scope}\n{address}".encode(), hashlib.sha256).hexdigest()[:32]
+    key = f"{CACHE_PREFIX}:count:{scope}:{window}:{digest}"
+    cache.add(key, 0, timeout=limit.seconds + 1)
+    try:
+        so_far = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=limit.seconds + 1)
+        so_far = 1
+    left = max(1, math.ceil((window + 1) * limit.seconds - now))
+    return so_far, left
+
+
+class RateLimitMiddleware:
+    """Must come before ForgetClientMiddleware in MIDDLEWARE (it needs the address)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        parse_limits(settings.TUIDANG_RATE_LIMITS)  # a malformed setting stops the start
+
+    def __call__(self, request):
+        if request.method == "POST":
+            refusal = self._check(request)
+            if refusal is not None:
+                return refusal
+        return self.get_response(request)
+
+    def _check(self, request):
+        limits = parse_limits(settings.TUIDANG_RATE_LIMITS)
+        if not limits:
+            return None
+        found = scope_of(request.path_info)
+        if found is None or found[0] not in limits:
+            return None
+        scope, language = found
+        so_far, retry_after = count(scope, limits[scope], client_address(request))
+        if so_far <= limits[scope].count:
+            return None
+        return too_many_requests(request, language, retry_after)
+
+
+def too_many_requests(request, language: str | None, retry_after: int) -> HttpResponse:
+    """429 in the page's language (the URL's, or Accept-Language for the API)."""
+    api = request.path_info.startswith("/api/")
+    if language is None:
+        language = translation.get_language_from_request(request) if api else settings.LANGUAGE_CODE
+    with translation.override(language):
+        title = _("Too many requests")
+        message = _(
+            "Too many requests came from your connection in a short time. Nothing was "
+            "recorded. Please wait a few minutes, then send the form again."
+        )
+        if api:
+            body = json.dumps({"error": message, "fields": {}}, ensure_ascii=False)
+            response = HttpResponse(body, status=429, content_type="application/json")
+        else:
+            page = format_html(
+                '<!doctype html>\n<html lang="{}"><head><meta charset="utf-8">'
+                '<meta name="viewport" content="width=device-width, initial-scale=1">'
+                "<title>{}</title></head><body><h1>{}</h1><p>{}</p></body></html>\n",
+                language,
+                title,
+                title,
+                message,
+            )
+            response = HttpResponse(page, status=429, content_type="text/html; charset=utf-8")
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
+    # This answer leaves before the middleware that adds these headers runs.
+    return add_security_headers(response)
