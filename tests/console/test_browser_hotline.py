@@ -51,13 +51,16 @@ def sign_in(page, url: str, login: str, password: str, secret: str, shots: bool)
     page.goto(url + "/console/login/")
     if shots:
         page.screenshot(path=SHOTS / "01-login.png", full_page=True)
-    page.keyboard.type(login)  # the login field has autofocus
+    # The login field has autofocus; under load, wait for it before typing.
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'username'")
+    page.keyboard.type(login)
     page.keyboard.press("Tab")
     page.keyboard.type(password)
     page.keyboard.press("Enter")
     page.wait_for_url("**/console/login/code/", timeout=60_000)
     if shots:
         page.screenshot(path=SHOTS / "02-second-factor.png", full_page=True)
+    page.wait_for_function("document.activeElement && document.activeElement.tagName === 'INPUT'")
     while 30 - time.time() % 30 < 4:  # never type a code about to expire
         time.sleep(0.5)
     page.keyboard.type(totp_code(secret))
