@@ -41,6 +41,15 @@ def run_tuidang(data_dir: Path, *args: str, check=True) -> subprocess.CompletedP
     )
 
 
+def published_tally(data_dir: Path) -> dict:
+    """The published totals of a data folder, read by a `tuidang` subprocess."""
+    code = (
+        "import json; from tuidang.transparency import published; "
+        "print(json.dumps(published.latest()))"
+    )
+    return json.loads(run_tuidang(data_dir, "shell", "-v", "0", "-c", code).stdout)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

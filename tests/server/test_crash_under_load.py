@@ -25,7 +25,7 @@ from tuidang.ledger.client import DirectorySource
 from tuidang.ledger.verify import verify_log
 from tuidang.server.management.commands.serve import CONFIG
 
-from .conftest import TUIDANG, free_port, run_tuidang, subprocess_env
+from .conftest import TUIDANG, free_port, published_tally, run_tuidang, subprocess_env
 
 pytestmark = pytest.mark.server
 
@@ -188,17 +188,7 @@ def test_sigkill_under_http_load_loses_and_doubles_nothing(tmp_path):
     run_tuidang(data, "accept", "--all", check=False)  # fails if none is left: fine
     run_tuidang(data, "sequencer", "--once")
     assert "All counters match" in run_tuidang(data, "tally", "--check").stdout
-    published = json.loads(
-        run_tuidang(
-            data,
-            "shell",
-            "-v",
-            "0",
-            "-c",
-            "import json; from tuidang.transparency import published; "
-            "print(json.dumps(published.latest()))",
-        ).stdout
-    )
+    published = published_tally(data)
     for earlier in checkpoints:
         verify_log(DirectorySource(data / "log"), vkey, since=earlier)
     result = verify_log(DirectorySource(data / "log"), vkey, tally=published)

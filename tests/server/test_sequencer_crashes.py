@@ -3,7 +3,6 @@ publishes in small batches: after every restart no entry is lost or doubled,
 the tiles verify, each checkpoint is consistent with every earlier one, and
 the published totals match the log."""
 
-import json
 import os
 import random
 import signal
@@ -15,7 +14,7 @@ import pytest
 from tuidang.ledger.client import DirectorySource
 from tuidang.ledger.verify import verify_log
 
-from .conftest import TUIDANG, run_tuidang, subprocess_env
+from .conftest import TUIDANG, published_tally, run_tuidang, subprocess_env
 
 pytestmark = pytest.mark.server
 
@@ -81,17 +80,7 @@ def test_sigkill_at_random_points_loses_and_doubles_nothing(tmp_path):
     assert sizes == sorted(sizes) and sizes[-1] > sizes[0], sizes
 
     run_tuidang(data, "sequencer", "--once")
-    published = json.loads(
-        run_tuidang(
-            data,
-            "shell",
-            "-v",
-            "0",
-            "-c",
-            "import json; from tuidang.transparency import published; "
-            "print(json.dumps(published.latest()))",
-        ).stdout
-    )
+    published = published_tally(data)
     result = verify_log(DirectorySource(data / "log"), vkey, since=checkpoints[0], tally=published)
     assert result.checkpoint.size == published["totals"]["entries"]
     assert "All counters match" in run_tuidang(data, "tally", "--check").stdout
