@@ -6,14 +6,19 @@ Measures, in one run (these machines are noisy, so compare ratios):
 * append: entries/s through LogWriter.append with the entry check on and all
   tiles and bundles written and made durable (target >= 200,000/s), on the
   benchmark directory's file system and on tmpfs, plus the CPU part alone
-  (file creation dominates on slow disks: two files per 256 entries);
+  (on disk add two new files per 256 entries and one sync);
 * build: entries/s of ``rebuild`` writing a log of --size entries;
 * inclusion: time of one inclusion proof at --size entries, built from the
   tiles on disk with cold caches and verified (target <= 2 ms);
 * verify: full verification of the --size log (target <= 180 s).
 
     PYTHONPATH=src python bench/ledger_bench.py [--size 16000000] [--quick]
-        [--append 1000000] [--dir DIR]
+        [--append 1000000] [--dir DIR] [--append-only]
+
+On ext4 without a journal, creating files is slow for a few minutes after
+many files were deleted (the inode allocator steps over each recently
+deleted inode), e.g. by a previous run's cleanup: leave a few minutes
+between runs on such a file system.
 """
 
 from __future__ import annotations
@@ -61,21 +66,21 @@ def hash_baseline(sample: list[bytes]) -> float:
 
 
 def bench_append(base: str, signer: Signer, count: int) -> dict:
+    """Append ``count`` entries in one batch, then 200 one by one, in a new
+    log below ``base``, left there until the end of the run (deleting
+    thousands of files would slow down the build that follows, see above)."""
     directory = tempfile.mkdtemp(prefix="append-", dir=base)
     batch = list(entries(count))
-    try:
-        with LogWriter.open(directory, signer, check_entry=EntryChecker()) as writer:
-            t = time.perf_counter()
-            writer.append(batch, 0)
-            elapsed = time.perf_counter() - t
-            # small appends, as the registry makes them one by one
-            small = 200
-            t = time.perf_counter()
-            for i in range(small):
-                writer.append([batch[i]], count + i)
-            small_elapsed = time.perf_counter() - t
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
+    with LogWriter.open(directory, signer, check_entry=EntryChecker()) as writer:
+        t = time.perf_counter()
+        writer.append(batch, 0)
+        elapsed = time.perf_counter() - t
+        # small appends, as the registry makes them one by one
+        small = 200
+        t = time.perf_counter()
+        for i in range(small):
+            writer.append([batch[i]], count + i)
+        small_elapsed = time.perf_counter() - t
     return {
         "entries": count,
         "seconds": round(elapsed, 3),
@@ -123,12 +128,47 @@ def bench_inclusion(directory: str, signer: Signer, size: int, samples: int = 30
     }
 
 
+def bench_big_log(log_dir: str, signer: Signer, size: int, baseline: float) -> dict:
+    """Rebuild a log of ``size`` entries, then time inclusion proofs and a
+    full verification of it."""
+    result: dict = {}
+    t = time.perf_counter()
+    rebuild(log_dir, entries(size), signer, batch_size=1 << 18)
+    build = time.perf_counter() - t
+    result["build"] = {
+        "seconds": round(build, 1),
+        "entries_per_second": round(size / build),
+        "ratio_to_baseline": round(size / build / baseline, 3),
+    }
+
+    result["inclusion_proof"] = bench_inclusion(log_dir, signer, size)
+    result["inclusion_proof"]["target_ms"] = 2.0
+
+    t = time.perf_counter()
+    verified = verify_log(DirectorySource(log_dir), signer.verifier)
+    elapsed = time.perf_counter() - t
+    assert verified.checkpoint.size == size
+    result["verify"] = {
+        "seconds": round(elapsed, 1),
+        "entries_per_second": round(size / elapsed),
+        "ratio_to_baseline": round(size / elapsed / baseline, 3),
+        "target_seconds_at_16M": 180,
+        "projected_seconds_at_16M": round(elapsed * 16_000_000 / size, 1),
+    }
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=16_000_000, help="entries of the big log")
     parser.add_argument("--append", type=int, default=1_000_000, help="entries of the append batch")
     parser.add_argument("--quick", action="store_true", help="small sizes (200,000 / 200,000)")
     parser.add_argument("--dir", default=None, help="where to build the logs (default: a temp dir)")
+    parser.add_argument(
+        "--append-only",
+        action="store_true",
+        help="measure the baseline and append only (skip build, inclusion and verify)",
+    )
     args = parser.parse_args()
     if args.quick:
         args.size, args.append = 200_000, 200_000
@@ -159,30 +199,8 @@ def main() -> None:
         rate = result["append_cpu_only"]["entries_per_second"]
         result["append_cpu_only"]["ratio_to_baseline"] = round(rate / baseline, 3)
 
-        log_dir = os.path.join(base, "log")
-        t = time.perf_counter()
-        rebuild(log_dir, entries(args.size), signer, batch_size=1 << 18)
-        build = time.perf_counter() - t
-        result["build"] = {
-            "seconds": round(build, 1),
-            "entries_per_second": round(args.size / build),
-            "ratio_to_baseline": round(args.size / build / baseline, 3),
-        }
-
-        result["inclusion_proof"] = bench_inclusion(log_dir, signer, args.size)
-        result["inclusion_proof"]["target_ms"] = 2.0
-
-        t = time.perf_counter()
-        verified = verify_log(DirectorySource(log_dir), signer.verifier)
-        elapsed = time.perf_counter() - t
-        assert verified.checkpoint.size == args.size
-        result["verify"] = {
-            "seconds": round(elapsed, 1),
-            "entries_per_second": round(args.size / elapsed),
-            "ratio_to_baseline": round(args.size / elapsed / baseline, 3),
-            "target_seconds_at_16M": 180,
-            "projected_seconds_at_16M": round(elapsed * 16_000_000 / args.size, 1),
-        }
+        if not args.append_only:
+            result.update(bench_big_log(os.path.join(base, "log"), signer, args.size, baseline))
     finally:
         shutil.rmtree(base, ignore_errors=True)
     print(json.dumps(result, indent=2))

@@ -56,11 +56,26 @@ def test_reading_the_tally_does_not_count_declaration_rows(client, publish):
     make_declaration(accept=True)
     publish()
     with CaptureQueriesContext(connection) as queries:
-        client.get("/api/v1/tally")
+        first = client.get("/api/v1/tally").content
     sql = " ".join(query["sql"] for query in queries.captured_queries)
     assert "registry_declaration" not in sql and "registry_person" not in sql
     assert "registry_logentry" not in sql
+    assert len(queries.captured_queries) == 2
+    # Rendered once per checkpoint: later requests only read the checkpoint.
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/tally").content == first
     assert len(queries.captured_queries) == 1
+    assert "checkpoint" in queries.captured_queries[0]["sql"]
+
+
+def test_a_new_checkpoint_replaces_the_rendered_tally(client, publish):
+    make_declaration(accept=True)
+    publish()
+    assert client.get("/api/v1/tally").json()["tree_size"] == 1
+    make_declaration(accept=True)
+    publish()
+    body = client.get("/api/v1/tally").json()
+    assert body["tree_size"] == 2 and body["totals"] == tally.totals()
 
 
 def test_the_openapi_document_describes_both_endpoints(client):

@@ -154,3 +154,18 @@ def test_the_checker_validates_each_new_shape_once_and_still_checks_the_receipt(
     check(EXAMPLE.replace(RECEIPT.encode(), b"0" * 64))
     with pytest.raises(EntryError):
         check(EXAMPLE.replace(RECEIPT.encode(), b"g" * 64))
+
+
+def test_checking_a_batch_accepts_and_refuses_exactly_what_checking_each_does():
+    good = [EXAMPLE, REVOKE, EXAMPLE.replace(RECEIPT.encode(), b"0" * 64)] * 700
+    EntryChecker().check_all(good)
+    for bad in (
+        EXAMPLE.replace(RECEIPT.encode(), b"g" * 64),  # its shape was seen: only the receipt is bad
+        EXAMPLE.replace(RECEIPT.encode(), RECEIPT.upper().encode()),
+        REVOKE + b" ",
+        b"",
+    ):
+        for position in (0, 1500, len(good)):
+            batch = good[:position] + [bad] + good[position:]
+            with pytest.raises(EntryError):
+                EntryChecker().check_all(batch)

@@ -274,3 +274,17 @@ def test_proofs_for_impossible_indices_are_refused():
         verify_inclusion(5, 5, tree.leaf(5), [], tree.root(5))
     with pytest.raises(ProofError):
         consistency_proof(6, 5, tree.read_hash)
+
+
+def test_the_batch_hashing_helpers_agree_with_hashing_one_node_at_a_time():
+    leaves = merkle.leaf_hashes(CT_LEAVES)
+    assert leaves == [hash_leaf(x) for x in CT_LEAVES]
+    assert merkle.hash_leaves(CT_LEAVES) == b"".join(leaves)
+    parents = merkle.parent_hashes(leaves)
+    assert parents == [hash_children(leaves[i], leaves[i + 1]) for i in range(0, 8, 2)]
+    assert merkle.reduce_perfect(b"".join(leaves)) == CT_ROOTS[8]
+    assert merkle.reduce_perfect(leaves[3]) == leaves[3]
+    with pytest.raises(ValueError):
+        merkle.parent_hashes(leaves[:3])
+    with pytest.raises(ValueError):
+        merkle.reduce_perfect(b"".join(leaves[:3]))

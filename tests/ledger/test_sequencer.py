@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from tuidang.ledger import sequencer
 from tuidang.ledger.client import DirectorySource
 from tuidang.ledger.entries import EntryChecker, EntryError
 from tuidang.ledger.merkle import hash_leaf, tree_hash
@@ -189,3 +190,37 @@ def test_the_store_writes_atomically_and_leaves_no_temporary_files(tmp_path):
     assert store.read("tile/0/000") == b"new"
     leftovers = [n for _, _, files in os.walk(tmp_path) for n in files if n.startswith(".tmp")]
     assert leftovers == []
+
+
+def write_log(directory, signer, batches) -> dict[str, bytes]:
+    with LogWriter.open(directory, signer) as writer:
+        size = 0
+        for count in batches:
+            size = writer.append(ENTRIES[size : size + count], size)
+    store = DirectoryStore(directory)
+    return {path: store.read(path) for path in store.list_files()}
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 256, 1000])
+def test_hashing_a_batch_in_chunks_writes_the_same_files_whatever_the_chunk(
+    tmp_path, signer, monkeypatch, chunk
+):
+    batches = [3, 1200, 297]
+    expected = write_log(tmp_path / "whole", signer, batches)
+    monkeypatch.setattr(sequencer, "_CHUNK", chunk)
+    assert write_log(tmp_path / "chunked", signer, batches) == expected
+
+
+def test_a_small_batch_fsyncs_new_directories_up_to_the_root_then_only_changed_ones(
+    tmp_path, monkeypatch
+):
+    synced = []
+    monkeypatch.setattr(DirectoryStore, "_fsync_dir", staticmethod(synced.append))
+    store = DirectoryStore(tmp_path)
+    store.write_files([("tile/0/000.p/1", bytes(32))])
+    assert sorted(synced) == [str(tmp_path / p) for p in ["", "tile", "tile/0", "tile/0/000.p"]]
+    synced.clear()
+    store.write_files([("tile/0/000.p/2", bytes(64)), ("tile/1/000.p/1", bytes(32))])
+    assert sorted(synced) == [
+        str(tmp_path / p) for p in ["tile", "tile/0/000.p", "tile/1", "tile/1/000.p"]
+    ]

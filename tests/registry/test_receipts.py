@@ -52,6 +52,7 @@ def test_the_lookup_hash_is_not_the_code_and_is_stable():
     assert receipts.normalise(code) not in digest
     assert digest == receipts.lookup_hash(code.lower())
 
+
 eighty_bits = st.integers(min_value=0, max_value=2**80 - 1)
 
 

@@ -7,6 +7,7 @@ verifies, consistent with every checkpoint seen before a kill.
 The whole process group goes down at once: gunicorn's master, its workers,
 the sequencer it started, and the `accept --all` running beside them."""
 
+import http.client
 import json
 import os
 import random
@@ -110,8 +111,8 @@ def _load(url: str, prefix: str, acknowledged: list, wrong: list, stop: threadin
         number += 1
         try:
             answer = _post(url, key)
-        except (OSError, ValueError):
-            continue  # no answer: the declaration may or may not be there
+        except (OSError, ValueError, http.client.HTTPException):
+            continue  # no (whole) answer: the declaration may or may not be there
         if answer["http"] == 201 and answer["receipt_code"]:
             acknowledged.append(key)
         else:

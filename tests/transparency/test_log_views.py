@@ -30,6 +30,17 @@ def test_full_tiles_are_immutable_and_partial_ones_are_not(client, log_of_300):
     assert bundle.status_code == 200 and b"declare " in bundle.content
 
 
+def test_tiles_beyond_the_published_checkpoint_are_not_served(client, log_of_300, log_folder):
+    # As if the sequencer had written them for a checkpoint that is not out
+    # yet, or a power loss had left them behind: never cached forever.
+    (log_folder / "tile" / "0" / "001").write_bytes(b"\0" * 256 * 32)
+    (log_folder / "tile" / "entries" / "001.p" / "45").parent.mkdir(exist_ok=True)
+    (log_folder / "tile" / "entries" / "001.p" / "45").write_bytes(b"x")
+    assert client.get("/log/tile/0/001").status_code == 404
+    assert client.get("/log/tile/entries/001.p/45").status_code == 404
+    assert client.get("/log/tile/1/000.p/1").status_code == 200  # 256 entries ≤ 300
+
+
 PATHS_THAT_ARE_NOT_TILES = [
     "/log/tile/../checkpoint",
     "/log/tile/0/../../log-signing-key",

@@ -1,15 +1,18 @@
 """The API's endpoints. Declarations go through the one intake function, exactly
 like the web form; totals come from the one tally module."""
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.views.decorators.cache import never_cache
 from ninja import Header, NinjaAPI, Status
+from ninja.decorators import decorate_view
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from tuidang.api.schemas import DeclarationIn, ErrorOut, ReceiptOut, TallyOut
+from tuidang.api.schemas import DeclarationIn, ErrorOut, ProofOfWorkOut, ReceiptOut, TallyOut
 from tuidang.registry.choices import Channel
 from tuidang.registry.intake import DeclarationInput, IntakeError, PersonInput, declare
 from tuidang.transparency import published
+from tuidang.web import proof_of_work
 
 api = NinjaAPI(
     title="tuidang API",
@@ -51,13 +54,30 @@ def _unauthorised(request, exc):
 
 @api.get("/tally", response=TallyOut, summary="All published totals, at a checkpoint")
 def get_tally(request: HttpRequest):
-    return published.latest()
+    body = published.latest_rendered(
+        lambda document: api.renderer.render(
+            request, TallyOut.model_validate(document).model_dump(), response_status=200
+        )
+    )
+    return HttpResponse(body, content_type=api.renderer.media_type)
 
 
 @api.get("/ping", summary="Liveness: answers without reading the database")
 def ping(request: HttpRequest):
     # Also the trivial baseline of bench/http_bench.py (same stack, no work).
     return {"ok": True}
+
+
+@api.get(
+    "/proof-of-work",
+    response=ProofOfWorkOut,
+    summary="A proof-of-work challenge for POST /declarations (optional, against floods)",
+)
+@decorate_view(never_cache)  # every answer is a fresh single-use challenge
+def get_proof_of_work(request: HttpRequest):
+    bits = proof_of_work.difficulty()
+    challenge = proof_of_work.new_challenge() if bits else None
+    return {"enabled": bits > 0, "bits": bits, "challenge": challenge}
 
 
 @api.post(
@@ -69,10 +89,17 @@ def post_declaration(
     request: HttpRequest,
     body: DeclarationIn,
     idempotency_key: str = Header("", alias="Idempotency-Key", max_length=200),
+    proof: str = Header(
+        "",
+        alias="Proof-Of-Work",
+        max_length=proof_of_work.PROOF_MAX,
+        description="Optional `<challenge>:<counter>` (GET /proof-of-work); without a valid "
+        "one, while proof of work is on, the declaration is reviewed after all others.",
+    ),
 ):
     # The public site takes its language from the URL; the API from Accept-Language.
     with translation.override(translation.get_language_from_request(request)):
-        receipt = _declare(body, idempotency_key)
+        receipt = _declare(body, idempotency_key, unproven=proof_of_work.unproven(proof))
     result = {
         "receipt_code": receipt.code,
         "status": receipt.status,
@@ -83,7 +110,7 @@ def post_declaration(
     return Status(200 if receipt.replayed else 201, result)
 
 
-def _declare(body: DeclarationIn, idempotency_key: str):
+def _declare(body: DeclarationIn, idempotency_key: str, *, unproven: bool = False):
     return declare(
         DeclarationInput(
             channel=Channel.API,
@@ -99,5 +126,6 @@ def _declare(body: DeclarationIn, idempotency_key: str):
             rank=body.rank,
             statement=body.statement,
             idempotency_key=("api:" + idempotency_key) if idempotency_key else "",
+            unproven=unproven,
         )
     )

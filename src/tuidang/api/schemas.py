@@ -77,3 +77,18 @@ class TallyOut(Schema):
     root_hash: str = Field(description="The tree's root hash at that size (base64).")
     checkpoint: str | None = Field(description="The signed checkpoint of that size.")
     totals: TotalsOut
+
+
+class ProofOfWorkOut(Schema):
+    """An optional proof-of-work challenge (THREAT_MODEL.md C35)."""
+
+    enabled: bool = Field(description="false: proofs are not checked; every declaration counts.")
+    bits: int = Field(
+        description="Find a decimal counter such that SHA-256(challenge followed by the "
+        "counter, as ASCII) begins with this many zero bits."
+    )
+    challenge: str | None = Field(
+        description="Signed, single use, valid for about an hour; null when not enabled. "
+        "Send `Proof-Of-Work: <challenge>:<counter>` with POST /declarations; without a "
+        "valid proof the declaration is still recorded, but reviewed after all others."
+    )

@@ -12,9 +12,11 @@
 """
 
 import csv
+import gc
 import hashlib
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from tuidang.importing import rows as file_rows
 from tuidang.importing.models import ImportBatch
 from tuidang.importing.progress import Progress
 from tuidang.importing.sealing import BatchSealer
-from tuidang.registry import organisations
+from tuidang.registry import bulk_rows, organisations
 from tuidang.registry.intake import BatchIntake, BatchIntakeError
 
 CHUNK = 2000
@@ -87,9 +89,28 @@ def run(
     # Like a request, a batch reads the organisations once (registry/organisations.py).
     organisations.request_started()
     try:
-        return _run(path, kind, digest, report, progress, on_error, receipts_path)
+        with _fewer_collections():
+            return _run(path, kind, digest, report, progress, on_error, receipts_path)
     finally:
         organisations.request_finished()
+
+
+@contextmanager
+def _fewer_collections():
+    """The garbage collector, tuned for streaming: a chunk's objects are freed
+    by reference counting, but the collector, counting allocations, would run
+    every few rows and, every so often, walk every object of the process
+    (≈ 18 % of the import's time). Objects that exist before the import are
+    set aside (`gc.freeze`) and young objects are collected every 50,000
+    allocations instead of 700; memory stays bounded by the chunk."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, threshold[1], threshold[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 def _run(path, kind, digest, report, progress, on_error, receipts_path) -> Report:
@@ -97,7 +118,7 @@ def _run(path, kind, digest, report, progress, on_error, receipts_path) -> Repor
         receipts_path.with_name(receipts_path.name + ".partial") if receipts_path else None
     )
     try:
-        with transaction.atomic():
+        with bulk_rows.bulk_connection(), transaction.atomic():
             batch = ImportBatch.objects.create(
                 batch_id=report.batch_id, sha256=digest, day=timezone.now().date()
             )
@@ -171,7 +192,7 @@ def _import_chunk(chunk, intake: BatchIntake, report: Report, on_error, write_re
             good.append(record)
     report.rows += len(chunk)
     try:
-        receipts = intake.add([row.declaration for row in good])
+        ids, codes = intake.store([row.declaration for row in good])
     except BatchIntakeError as failure:
         for position, error in sorted(failure.errors.items()):
             for name, messages in error.errors.items():
@@ -179,12 +200,12 @@ def _import_chunk(chunk, intake: BatchIntake, report: Report, on_error, write_re
         # Store the valid rows anyway (rolled back later), so that a key repeated
         # further down the file is still found and reported.
         good = [row for position, row in enumerate(good) if position not in failure.errors]
-        receipts = intake.add([row.declaration for row in good])
-    for row, receipt in zip(good, receipts, strict=True):
-        if not receipt.replayed:
+        ids, codes = intake.store([row.declaration for row in good])
+    for row, declaration_id, code in zip(good, ids, codes, strict=True):
+        if code is not None:
             report.accepted += 1
-            write_receipt(row.key, receipt.code)
-        elif intake.stored_here(receipt.declaration_id):
+            write_receipt(row.key, code)
+        elif intake.stored_here(declaration_id):
             bad(file_rows.LineError(row.line, "key", "repeats the key of an earlier line"))
         else:
             report.already_present += 1

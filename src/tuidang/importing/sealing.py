@@ -34,6 +34,9 @@ from tuidang.registry import sealing
 _X25519_INFO = b"age-encryption.org/v1/X25519"
 _BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 _CHUNK = 64 * 1024
+_LAST_CHUNK_NONCE = b"\x00" * 11 + b"\x01"
+# json.dumps(value, ensure_ascii=False), without making an encoder per call.
+_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _hkdf(ikm: bytes, salt: bytes, info: bytes) -> bytes:
@@ -87,14 +90,14 @@ class BatchSealer:
         present = {key: value for key, value in fields.items() if value}
         if not present:
             return None
-        plaintext = json.dumps({"v": 1, **present}, ensure_ascii=False).encode("utf-8")
+        plaintext = _json({"v": 1, **present}).encode("utf-8")
         if len(plaintext) > _CHUNK:
             raise ValueError("a sealed value is at most 64 KiB")
         nonce = os.urandom(16)
         # HKDF-SHA256 (RFC 5869) with a 32-byte output is two HMACs; inlined, as
         # the general HKDF object costs more than the encryption itself.
-        prk = hmac.new(nonce, self._file_key, hashlib.sha256).digest()
-        payload_key = hmac.new(prk, b"payload\x01", hashlib.sha256).digest()
+        prk = hmac.digest(nonce, self._file_key, "sha256")
+        payload_key = hmac.digest(prk, b"payload\x01", "sha256")
         # STREAM: one chunk, counter 0, last-chunk flag 1.
-        sealed = ChaCha20Poly1305(payload_key).encrypt(b"\x00" * 11 + b"\x01", plaintext, None)
+        sealed = ChaCha20Poly1305(payload_key).encrypt(_LAST_CHUNK_NONCE, plaintext, None)
         return self.header + nonce + sealed

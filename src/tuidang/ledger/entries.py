@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 CHANNELS = (
@@ -260,7 +260,8 @@ def receipt_commitment(code: str) -> str:
 
 class EntryChecker:
     """A callable that raises EntryError unless its argument is a canonical
-    entry; declarations differing only in their receipt are parsed once."""
+    entry; declarations differing only in their receipt are parsed once.
+    ``check_all`` checks a whole batch the same way, faster."""
 
     def __init__(
         self, organisations: Collection[str] | None = None, cache_size: int = 1 << 16
@@ -283,3 +284,22 @@ class EntryChecker:
             if len(self._seen) >= self._cache_size:
                 self._seen.clear()
             self._seen.add(bytes(entry[: n - 64]))
+
+    def check_all(self, entries: Sequence[bytes]) -> None:
+        """Raise EntryError unless every entry is canonical, as calling the
+        checker on each would, but faster: the receipts of declarations
+        whose other fields were seen already are checked together, 1,024
+        entries at a time (small buffers are reused; touching fresh memory
+        costs page faults)."""
+        seen = self._seen
+        for start in range(0, len(entries), 1024):
+            part = entries[start : start + 1024]
+            receipts = []
+            for entry in part:
+                if entry[:-64] in seen:
+                    receipts.append(entry[-64:])
+                else:
+                    self(entry)
+            if b"".join(receipts).translate(None, HEX_DIGITS):
+                for entry in part:  # raises for the first bad one
+                    self(entry)

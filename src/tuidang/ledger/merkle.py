@@ -32,8 +32,6 @@ HashReader = Callable[[int, int], bytes]
 """read_hash(level, index) -> hash of the complete subtree at that place."""
 
 _sha256 = hashlib.sha256
-_LEAF_PREFIX = hashlib.sha256(b"\x00")
-_NODE_PREFIX = hashlib.sha256(b"\x01")
 
 
 class ProofError(ValueError):
@@ -50,41 +48,44 @@ def hash_children(left: bytes, right: bytes) -> bytes:
     return _sha256(b"\x01" + left + right).digest()
 
 
+def leaf_hashes(entries: Iterable[bytes]) -> list[bytes]:
+    """Return the RFC 6962 leaf hash of each entry, in a list."""
+    sha256 = _sha256
+    return [sha256(b"\x00" + entry).digest() for entry in entries]
+
+
+def parent_hashes(hashes: Sequence[bytes]) -> list[bytes]:
+    """Return the level above ``hashes``: the node hash of each pair
+    (hashes[0], hashes[1]), (hashes[2], hashes[3]), ... (an even count)."""
+    if len(hashes) % 2:
+        raise ValueError("parent_hashes needs an even number of hashes")
+    sha256 = _sha256
+    lefts, rights = hashes[0::2], hashes[1::2]
+    return [
+        sha256(b"\x01" + left + right).digest() for left, right in zip(lefts, rights, strict=True)
+    ]
+
+
 def reduce_perfect(hashes: bytes) -> bytes:
     """Return the root of a perfect subtree given its leaves' hashes.
 
-    ``hashes`` is the concatenation of ``2**k`` hashes (k >= 0).  This is the
-    tight loop used for tiles: one SHA-256 per node, continuing a hash
-    object already fed 0x01 and reading pairs through a memoryview (no
-    copies of the children).
+    ``hashes`` is the concatenation of ``2**k`` hashes (k >= 0).
     """
     count = len(hashes) // HASH_SIZE
     if count == 0 or count & (count - 1) or len(hashes) % HASH_SIZE:
         raise ValueError("reduce_perfect needs a power-of-two number of hashes")
-    level = bytes(hashes)
-    node_prefix = _NODE_PREFIX
-    while len(level) > HASH_SIZE:
-        view = memoryview(level)
-        out = []
-        append = out.append
-        for i in range(0, len(level), 64):
-            h = node_prefix.copy()
-            h.update(view[i : i + 64])
-            append(h.digest())
-        level = b"".join(out)
-    return level
+    if count == 1:
+        return bytes(hashes)
+    sha256 = _sha256
+    level = [sha256(b"\x01" + hashes[i : i + 64]).digest() for i in range(0, len(hashes), 64)]
+    while len(level) > 1:
+        level = parent_hashes(level)
+    return level[0]
 
 
 def hash_leaves(entries: Iterable[bytes]) -> bytes:
-    """Return the concatenated leaf hashes of ``entries`` (tight loop)."""
-    leaf_prefix = _LEAF_PREFIX
-    out = []
-    append = out.append
-    for entry in entries:
-        h = leaf_prefix.copy()
-        h.update(entry)
-        append(h.digest())
-    return b"".join(out)
+    """Return the concatenated leaf hashes of ``entries``."""
+    return b"".join(leaf_hashes(entries))
 
 
 def largest_power_of_two_below(n: int) -> int:

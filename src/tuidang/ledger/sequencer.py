@@ -23,13 +23,13 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 
 from .checkpoint import Checkpoint, open_checkpoint, sign_checkpoint
-from .merkle import EMPTY_ROOT, HASH_SIZE, hash_leaves, reduce_perfect
+from .merkle import EMPTY_ROOT, HASH_SIZE, leaf_hashes, parent_hashes
 from .note import Signer
 from .storage import CHECKPOINT_PATH, DirectoryStore
 from .tiles import (
     ENTRIES_LEVEL,
-    FULL_TILE_BYTES,
     MAX_ENTRY_SIZE,
+    TILE_HEIGHT,
     TILE_WIDTH,
     Tile,
     decode_bundle,
@@ -38,6 +38,10 @@ from .tiles import (
 )
 
 EntryCheck = Callable[[bytes], None]
+
+_CHUNK = 1 << 14
+"""Entries hashed at a time: the working memory stays small and is reused
+(touching fresh memory costs page faults, more than a copy per entry)."""
 
 
 class SizeMismatchError(RuntimeError):
@@ -61,6 +65,71 @@ class _Edge:
     def root(self) -> bytes:
         """MTH of the whole tree, from the partial tiles of every level."""
         return root_from_partial_tiles(reversed(self.tiles))
+
+    def extend(
+        self, size: int, entries: Sequence[bytes], put: Callable[[str, bytes], None]
+    ) -> list[str]:
+        """Append ``entries`` to the tree of ``size`` leaves whose right edge
+        this is, handing each bundle and hash tile that becomes full to
+        ``put``; return their paths.  Partial ones are not written.
+
+        Hashing dominates, so each step runs over all the entries at once
+        (one list comprehension per tree level, no call per entry).
+        """
+        full: list[str] = []
+        # entry bundles: the partial bundle's entries, then the new ones
+        pending = self.bundle + list(entries)
+        first = size // TILE_WIDTH
+        n_full = len(pending) // TILE_WIDTH
+        for i in range(n_full):
+            path = Tile(ENTRIES_LEVEL, first + i, TILE_WIDTH).path()
+            put(path, _encode_bundle(pending[i * TILE_WIDTH : (i + 1) * TILE_WIDTH]))
+            full.append(path)
+        self.bundle = pending[n_full * TILE_WIDTH :]
+
+        # hash tiles, level by level, while a level gains hashes
+        new_hashes = leaf_hashes(entries)
+        level = 0
+        while new_hashes:
+            if level == len(self.tiles):
+                self.tiles.append(b"")
+            partial = self.tiles[level]
+            hashes = [partial[i : i + HASH_SIZE] for i in range(0, len(partial), HASH_SIZE)]
+            hashes += new_hashes
+            first = hashes_at_level(size, level) // TILE_WIDTH
+            n_full = len(hashes) // TILE_WIDTH
+            for i in range(n_full):
+                path = Tile(level, first + i, TILE_WIDTH).path()
+                put(path, b"".join(hashes[i * TILE_WIDTH : (i + 1) * TILE_WIDTH]))
+                full.append(path)
+            self.tiles[level] = b"".join(hashes[n_full * TILE_WIDTH :])
+            # the root of each full tile is a hash of the level above
+            new_hashes = hashes[: n_full * TILE_WIDTH]
+            for _ in range(TILE_HEIGHT):
+                new_hashes = parent_hashes(new_hashes)
+            level += 1
+        return full
+
+    def partial_files(self, size: int, changed_since: int | None = None) -> list[tuple[str, bytes]]:
+        """(path, data) of the partial bundle and partial hash tiles of the
+        tree of ``size`` leaves whose right edge this is; if
+        ``changed_since`` is given, only of the levels that gained hashes
+        since the tree had that size."""
+
+        def changed(level: int) -> bool:
+            return changed_since is None or (
+                hashes_at_level(changed_since, level) != hashes_at_level(size, level)
+            )
+
+        files = []
+        if self.bundle and changed(0):
+            tile = Tile(ENTRIES_LEVEL, size // TILE_WIDTH, len(self.bundle))
+            files.append((tile.path(), _encode_bundle(self.bundle)))
+        for level, hashes in enumerate(self.tiles):
+            if hashes and changed(level):
+                index = hashes_at_level(size, level) // TILE_WIDTH
+                files.append((Tile(level, index, len(hashes) // HASH_SIZE).path(), hashes))
+        return files
 
 
 class LogWriter:
@@ -198,70 +267,39 @@ class LogWriter:
         self, entries: Sequence[bytes], put: Callable[[str, bytes], None], write_partials: bool
     ) -> tuple[_Edge, list[str]]:
         """Compute the new right edge for ``entries`` appended at the current
-        size, handing each file to write to ``put``; return (edge, paths of
-        the full tiles and bundles written)."""
-        check = self._check_entry
-        for entry in entries:
-            if len(entry) > MAX_ENTRY_SIZE:
-                raise ValueError("entry longer than 65535 bytes")
-            if check is not None:
-                check(entry)
-        old_size = self.size
+        size, handing each file to write to ``put`` (the partial ones only if
+        ``write_partials``); return (edge, paths of the full tiles and
+        bundles written)."""
+        self._check(entries)
         edge = self._edge.copy()
         full: list[str] = []
-
-        # entry bundles
-        bundle = edge.bundle + list(entries)
-        first = old_size // TILE_WIDTH
-        n_full = len(bundle) // TILE_WIDTH
-        for i in range(n_full):
-            chunk = bundle[i * TILE_WIDTH : (i + 1) * TILE_WIDTH]
-            path = Tile(ENTRIES_LEVEL, first + i, TILE_WIDTH).path()
-            put(path, _encode_bundle(chunk))
-            full.append(path)
-        edge.bundle = bundle[n_full * TILE_WIDTH :]
-        if edge.bundle and write_partials:
-            tile = Tile(ENTRIES_LEVEL, first + n_full, len(edge.bundle))
-            put(tile.path(), _encode_bundle(edge.bundle))
-
-        # hash tiles, level by level, while a level gained hashes
-        new_hashes = hash_leaves(entries)
-        level = 0
-        while new_hashes:
-            if level == len(edge.tiles):
-                edge.tiles.append(b"")
-            buf = edge.tiles[level] + new_hashes
-            first = hashes_at_level(old_size, level) // TILE_WIDTH
-            n_full = len(buf) // FULL_TILE_BYTES
-            parents = []
-            for i in range(n_full):
-                data = buf[i * FULL_TILE_BYTES : (i + 1) * FULL_TILE_BYTES]
-                path = Tile(level, first + i, TILE_WIDTH).path()
+        size = self.size
+        for start in range(0, len(entries), _CHUNK):
+            chunk = entries[start : start + _CHUNK]
+            full += edge.extend(size, chunk, put)
+            size += len(chunk)
+        if write_partials:
+            for path, data in edge.partial_files(size, changed_since=self.size):
                 put(path, data)
-                full.append(path)
-                parents.append(reduce_perfect(data))
-            rest = buf[n_full * FULL_TILE_BYTES :]
-            if rest and write_partials:
-                put(Tile(level, first + n_full, len(rest) // HASH_SIZE).path(), rest)
-            edge.tiles[level] = rest
-            new_hashes = b"".join(parents)
-            level += 1
         return edge, full
+
+    def _check(self, entries: Sequence[bytes]) -> None:
+        """Raise unless every entry may be appended (before anything is written)."""
+        if max(map(len, entries), default=0) > MAX_ENTRY_SIZE:
+            raise ValueError("entry longer than 65535 bytes")
+        check = self._check_entry
+        if check is None:
+            return
+        check_all = getattr(check, "check_all", None)  # EntryChecker checks a batch at once
+        if check_all is not None:
+            check_all(entries)
+        else:
+            for entry in entries:
+                check(entry)
 
     def partial_files(self) -> list[tuple[str, bytes]]:
         """The partial bundle and partial tiles of the current right edge."""
-        size = self.size
-        files = []
-        if self._edge.bundle:
-            tile = Tile(ENTRIES_LEVEL, size // TILE_WIDTH, len(self._edge.bundle))
-            files.append((tile.path(), _encode_bundle(self._edge.bundle)))
-        for level, hashes in enumerate(self._edge.tiles):
-            if hashes:
-                count = hashes_at_level(size, level)
-                files.append(
-                    (Tile(level, count // TILE_WIDTH, len(hashes) // HASH_SIZE).path(), hashes)
-                )
-        return files
+        return self._edge.partial_files(self.size)
 
 
 _LENGTH_PREFIX = [n.to_bytes(2, "big") for n in range(MAX_ENTRY_SIZE + 1)]
@@ -269,7 +307,7 @@ _LENGTH_PREFIX = [n.to_bytes(2, "big") for n in range(MAX_ENTRY_SIZE + 1)]
 
 def _encode_bundle(entries: list[bytes]) -> bytes:
     prefix = _LENGTH_PREFIX
-    return b"".join([part for e in entries for part in (prefix[len(e)], e)])
+    return b"".join([prefix[len(entry)] + entry for entry in entries])
 
 
 def rebuild(

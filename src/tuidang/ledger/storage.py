@@ -4,11 +4,14 @@ so that any static web server can serve it as is.
 
 Contract (what is durable when a call returns):
 
-* ``write_files(files)`` puts every file atomically (temporary file in the
-  same directory, then rename): a reader sees the old content or the new
-  one, never a mix.  When it returns, all of them and their directory
-  entries are on stable storage (fsync per file for small batches, one
-  ``syncfs`` of the file system for big ones).
+* Every file is written atomically (temporary file in the same directory,
+  then rename): a reader sees the old content or the new one, never a mix,
+  and never an empty or half-written tile (full tiles are served as
+  immutable, so one torn read could be cached for good).
+* ``write_files(files)`` (or ``batch()``, ``put`` ..., ``commit()``): when
+  it returns, all the files and their directory entries are on stable
+  storage (fsync per file for small batches, one ``syncfs`` of the file
+  system for big ones).
 * ``write_checkpoint(data)`` does the same for ``checkpoint`` alone and
   returns only once it is durable: this is the commit point of the log.
 * ``remove_partials(...)`` is best effort and may be lost in a crash (the
@@ -25,13 +28,11 @@ import fcntl
 import os
 import shutil
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 
 CHECKPOINT_PATH = "checkpoint"
 LOCK_PATH = ".lock"
 SMALL_BATCH = 16
 """Up to this many files are fsynced one by one; more use one syncfs."""
-WRITER_THREADS = 8
 
 
 class StoreLockedError(RuntimeError):
@@ -53,9 +54,10 @@ class DirectoryStore:
     """Files of one log below ``root`` (paths use ``/``, relative to root)."""
 
     def __init__(self, root: str | os.PathLike) -> None:
-        self.root = os.fspath(root)
+        self.root = os.path.abspath(os.fspath(root))
         self._lock_fd: int | None = None
-        self._known_dirs: set[str] = set()
+        self._known_dirs: set[str] = set()  # exist (made by _ensure_dir)
+        self._synced_dirs: set[str] = set()  # their entries in their parents are durable
 
     # -- reading ---------------------------------------------------------
     def full_path(self, path: str) -> str:
@@ -106,6 +108,8 @@ class DirectoryStore:
             self._known_dirs.add(directory)
 
     def _put(self, path: str, data: bytes, fsync: bool) -> str:
+        """Write ``data`` to a temporary file, fsync it if asked, and rename
+        it to ``path``; return the file's directory."""
         target = self.full_path(path)
         directory = os.path.dirname(target)
         self._ensure_dir(directory)
@@ -131,7 +135,8 @@ class DirectoryStore:
         finally:
             os.close(fd)
 
-    def _sync_all(self, directories: set[str]) -> None:
+    def _sync_all(self) -> None:
+        """Make every file of the file system holding the log durable."""
         if _SYNCFS is not None:
             fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
             try:
@@ -150,20 +155,21 @@ class DirectoryStore:
 
     def batch(self) -> WriteBatch:
         """Return a WriteBatch: ``put`` files as they are produced, then
-        ``commit`` to write them all and make them durable."""
+        ``commit`` to make them all durable."""
         return WriteBatch(self)
 
-    def _sync_small(self, directories: set[str]) -> None:
-        """fsync the given directories and their ancestors (some may be new)."""
+    def _sync_directories(self, directories: set[str]) -> None:
+        """fsync the given directories, and the ancestors of those never
+        synced before by this store (they may be new)."""
         to_sync: set[str] = set()
-        root = os.path.abspath(self.root)
         for directory in directories:
-            directory = os.path.abspath(directory)
-            while directory.startswith(root) and directory not in to_sync:
-                to_sync.add(directory)
+            to_sync.add(directory)
+            while directory not in self._synced_dirs and directory.startswith(self.root + os.sep):
                 directory = os.path.dirname(directory)
+                to_sync.add(directory)
         for directory in to_sync:
             self._fsync_dir(directory)
+        self._synced_dirs |= to_sync
 
     def write_checkpoint(self, data: bytes) -> None:
         """Atomically replace ``checkpoint``; durable on return (commit point)."""
@@ -182,6 +188,8 @@ class DirectoryStore:
         removed = [
             f"{tile_path_without_suffix}.p/{n}" for n in sorted(names) if not n.startswith(".")
         ]
+        self._known_dirs.discard(directory)
+        self._synced_dirs.discard(directory)
         shutil.rmtree(directory, ignore_errors=True)
         return removed
 
@@ -189,29 +197,31 @@ class DirectoryStore:
 class WriteBatch:
     """Files written together, durable once ``commit`` returns.
 
-    Up to SMALL_BATCH files are written and fsynced one by one; more are
-    written by a pool of threads (file creation dominates on slow disks and
-    releases the GIL) and made durable by one syncfs.  Files are only
-    collected by ``put``: writing them while the caller is still hashing
-    would make the writer threads queue for the GIL.
+    ``put`` writes each file at once, in the calling thread: its bytes are
+    freed straight away (so the writer reuses the same memory instead of
+    touching hundreds of fresh megabytes), and writer threads would only
+    queue for the GIL behind the hashing.  The first SMALL_BATCH files are
+    fsynced as they are written; ``commit`` then fsyncs their directories,
+    or, if more were put, syncs the whole file system once (far cheaper
+    than thousands of fsyncs that each wait for the device).
     """
 
-    def __init__(self, store: DirectoryStore, workers: int = WRITER_THREADS) -> None:
+    def __init__(self, store: DirectoryStore) -> None:
         self._store = store
-        self._files: list[tuple[str, bytes]] = []
-        self._workers = workers
+        self._paths: list[str] = []
+        self._directories: set[str] = set()
 
     def put(self, path: str, data: bytes) -> None:
-        self._files.append((path, data))
+        fsync = len(self._paths) < SMALL_BATCH
+        self._directories.add(self._store._put(path, data, fsync))
+        self._paths.append(path)
 
     def commit(self) -> list[str]:
-        """Write every file and make them durable; return their paths."""
-        store, files = self._store, self._files
-        if len(files) <= SMALL_BATCH:
-            directories = {store._put(path, data, True) for path, data in files}
-            store._sync_small(directories)
+        """Make every file put durable; return their paths."""
+        store = self._store
+        if len(self._paths) <= SMALL_BATCH:
+            store._sync_directories(self._directories)
         else:
-            with ThreadPoolExecutor(self._workers) as pool:
-                directories = set(pool.map(lambda item: store._put(item[0], item[1], False), files))
-            store._sync_all(directories)
-        return [path for path, _ in files]
+            store._sync_all()
+            store._synced_dirs |= self._directories
+        return list(self._paths)

@@ -5,9 +5,39 @@ reserved up front, then plain rows written with PostgreSQL's COPY or SQLite's
 Durability and atomicity are the caller's transaction's: call these inside it.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 from django.db import connection, models
+
+# SQLite's page cache while a batch is stored. A batch writes its rows all over
+# the random-keyed unique indexes (receipt and idempotency hashes); with the
+# default 2 MiB cache nearly every insert reads pages back and spills dirty ones
+# to the WAL. 256 MiB holds those indexes for about a million declarations and
+# keeps the import well inside its memory budget (docs/scaling.md). The bench's
+# raw-sqlite3 baseline uses the same PRAGMAs (bench/import_bench.py).
+SQLITE_BULK_PRAGMAS = ("PRAGMA cache_size=-262144",)  # KiB
+
+
+@contextmanager
+def bulk_connection() -> Iterator[None]:
+    """The connection tuned for a bulk insert meanwhile (SQLite: a larger page
+    cache), then as before. PostgreSQL: nothing to do."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        for pragma in SQLITE_BULK_PRAGMAS:
+            cursor.execute(pragma)
+    try:
+        yield
+    finally:
+        if connection.connection is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size={int(before)}")
 
 
 def columns(model: type[models.Model], *, with_pk: bool = True) -> list[str]:
@@ -38,6 +68,32 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
         cursor.execute(f"SELECT COALESCE(MAX({q(pk)}), 0) FROM {q(table)}")  # noqa: S608
         start = cursor.fetchone()[0] + 1
         return list(range(start, start + count))
+
+
+def lookup(
+    model: type[models.Model], key: str, values: Sequence, columns: Sequence[str]
+) -> list[tuple]:
+    """(key, *columns) of the rows of `model` whose column `key` is one of
+    `values`: one plain query for a whole chunk."""
+    if not values:
+        return []
+    q = connection.ops.quote_name
+    selected = ", ".join(q(name) for name in (key, *columns))
+    table = q(model._meta.db_table)
+    if connection.vendor == "postgresql":  # one array parameter, not thousands
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {selected} FROM {table} WHERE {q(key)} = ANY(%s)",  # noqa: S608
+                [list(values)],
+            )
+            return cursor.fetchall()
+    # SQLite: the driver's own placeholders (Django's wrapper would rewrite
+    # thousands of them per query); same connection, same transaction.
+    marks = ", ".join(["?"] * len(values))
+    return connection.connection.execute(
+        f"SELECT {selected} FROM {table} WHERE {q(key)} IN ({marks})",  # noqa: S608
+        list(values),
+    ).fetchall()
 
 
 def insert(model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence]) -> None:

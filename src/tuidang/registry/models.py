@@ -72,6 +72,9 @@ class Declaration(models.Model):
         max_length=16, choices=StatementState.choices, default=StatementState.PENDING
     )
     sealed_contact = models.BinaryField(null=True, blank=True)
+    # Public intake while proof of work is on, without a valid solution
+    # (tuidang/web/proof_of_work.py): still recorded, moderated last.
+    unproven = models.BooleanField(default=False)
 
     class Meta:
         indexes = [

@@ -16,7 +16,12 @@ def database_from_url(url: str) -> dict:
     """Django DATABASES entry for a URL; SQLite gets WAL and fully durable commits."""
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        config["CONN_MAX_AGE"] = 0
+        # Django's SQLite backend, with writers queueing fairly (tuidang/sqlite_engine).
+        config["ENGINE"] = "tuidang.sqlite_engine"
+        # Connections stay open between requests (one per worker thread):
+        # opening one costs milliseconds (functions to register, the pragmas
+        # below, and closing the last one checkpoints the WAL).
+        config["CONN_MAX_AGE"] = None
         config["CONN_HEALTH_CHECKS"] = False
         config["OPTIONS"] = {
             # WAL lets readers go on while one writer commits; synchronous=FULL
@@ -136,6 +141,9 @@ SESSION_COOKIE_AGE = 60 * 60 * 8
 # counted under a keyed hash that is forgotten within minutes; no address is kept.
 TUIDANG_RATE_LIMITS = env.string("RATE_LIMITS", "intake=10/600 receipt=30/600")
 TUIDANG_RATE_LIMIT_CACHE = "default"
+# Proof of work on public intake (tuidang/web/proof_of_work.py): 0 = off (the
+# default), else the difficulty in leading zero bits of SHA-256 (`on` = 16).
+TUIDANG_PROOF_OF_WORK = env.off_or_integer("PROOF_OF_WORK", on=16, minimum=2, maximum=32)
 # Header the reverse proxy puts the client's address in (empty: the connection's address).
 TUIDANG_CLIENT_ADDRESS_HEADER = env.string("CLIENT_ADDRESS_HEADER", "")
 # /.well-known/security.txt (RFC 9116): where to report a vulnerability.

@@ -58,3 +58,22 @@ def word_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return list(default)
     return [item for item in value.replace(",", " ").split() if item]
+
+
+def off_or_integer(name: str, *, on: int, minimum: int, maximum: int) -> int:
+    """`off` (or `0`, `false`, `no`, unset) → 0; `on` (`true`, `yes`) → `on`;
+    otherwise an integer from `minimum` to `maximum`."""
+    value = _raw(name)
+    if value is None or value.lower() in ("0", "off", "false", "no"):
+        return 0
+    if value.lower() in ("1", "on", "true", "yes"):
+        return on
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{PREFIX}{name} must be off, on or a number, not {value!r}."
+        ) from None
+    if not minimum <= number <= maximum:
+        raise ImproperlyConfigured(f"{PREFIX}{name} must be from {minimum} to {maximum}.")
+    return number

@@ -1,9 +1,11 @@
 """Reading the published totals and proofs, for the pages and the API."""
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 
 from tuidang.ledger.merkle import EMPTY_ROOT, HASH_SIZE, hash_leaf, inclusion_proof
 from tuidang.ledger.storage import DirectoryStore
@@ -31,6 +33,33 @@ def latest() -> dict:
         "checkpoint": row.checkpoint,
         "totals": row.totals,
     }
+
+
+_rendered: tuple[str, bytes] | None = None
+
+
+def latest_rendered(render: Callable[[dict], bytes]) -> bytes:
+    """`render(latest())`, computed once per published checkpoint.
+
+    The published totals change only when the sequencer publishes a new
+    checkpoint, so a request costs one indexed read of the signed checkpoint
+    (raw SQL: the ORM would cost more than the rest) instead of rendering every
+    day, province and channel again. The signed checkpoint is the key: the same
+    note means the same entries, hence the same totals, even across a restore.
+    Kept per process.
+    """
+    global _rendered
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT checkpoint FROM transparency_publishedtally WHERE id = 1")
+        row = cursor.fetchone()
+    cached = _rendered
+    if row is not None and cached is not None and cached[0] == row[0]:
+        return cached[1]
+    document = latest()
+    body = render(document)
+    if document["checkpoint"] is not None:
+        _rendered = (document["checkpoint"], body)
+    return body
 
 
 def tile_reader(store: DirectoryStore):

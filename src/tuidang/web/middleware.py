@@ -7,7 +7,8 @@
   (console upload URLs, under CONSOLE_UPLOAD_PREFIX, get a larger limit for photos).
 - `SecurityHeadersMiddleware` adds the headers Django does not set itself
   (Content-Security-Policy, Permissions-Policy, and X-Robots-Tag on everything
-  that is not the public read side, see robots.py).
+  that is not the public read side, see robots.py). A view may widen the CSP
+  with `allow_own_script` (the declare pages while proof of work is on).
 
 The rate limiter (ratelimit.py) runs before `ForgetClientMiddleware`: it is the
 only code that reads the address, and it keeps none.
@@ -92,9 +93,18 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "base-uri 'none'",
     ]
 )
+# Only the declare pages, and only while proof of work is on (proof_of_work.py),
+# run a script: our own static file. No inline script, no eval, no worker.
+CONTENT_SECURITY_POLICY_WITH_OWN_SCRIPT = CONTENT_SECURITY_POLICY + "; script-src 'self'"
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 )
+
+
+def allow_own_script(response):
+    """Let this response's page run scripts from this site (and nothing else)."""
+    response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY_WITH_OWN_SCRIPT
+    return response
 
 
 def add_security_headers(response):

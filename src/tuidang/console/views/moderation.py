@@ -1,6 +1,10 @@
 """The moderation queue for web and API declarations, and statements held by
 the scrubber: filters, days waited, claims, accept, reject with a coded reason,
-mark as duplicate, edit or withhold the public statement."""
+mark as duplicate, edit or withhold the public statement.
+
+Declarations without a valid proof of work (`unproven`, see
+tuidang/web/proof_of_work.py) are listed after all others and labelled; the
+"unproven" view lists only them and can reject the rows it shows as a block."""
 
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,18 +28,26 @@ PUBLIC_CHANNELS = (Channel.WEB, Channel.API)
 FILTERS = {
     "received": Q(status=Status.RECEIVED, channel__in=PUBLIC_CHANNELS),
     "flagged": Q(statement_state=StatementState.FLAGGED) & ~Q(status=Status.REJECTED),
+    "unproven": Q(status=Status.RECEIVED, channel__in=PUBLIC_CHANNELS, unproven=True),
 }
 
 
 @console_view(Permission.MODERATE)
-@require_http_methods(["GET", "HEAD"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def queue(request):
     shown = request.GET.get("show") if request.GET.get("show") in FILTERS else "received"
     channel = request.GET.get("channel", "")
+    block_form = RejectForm(request.POST or None, prefix="block")
+    if request.method == "POST":
+        if shown == "unproven" and block_form.is_valid():
+            _reject_block(request, block_form.cleaned_data)
+            return redirect(request.get_full_path())
+        shown = "unproven"
     declarations = Declaration.objects.filter(FILTERS[shown])
     if channel in Channel.values:
         declarations = declarations.filter(channel=channel)
-    declarations = list(declarations.order_by("day", "id")[:PAGE])
+    # Unproven declarations (no valid proof of work) wait behind all the others.
+    declarations = list(declarations.order_by("unproven", "day", "id")[:PAGE])
     today = timezone.now().date()
     held = dict(
         Claim.objects.filter(
@@ -58,6 +70,8 @@ def queue(request):
         "channels": [(c, Channel(c).label) for c in PUBLIC_CHANNELS],
         "reason_counts": [(label, reasons.get(code, 0)) for code, label in RejectReason.choices],
         "flagged_count": Declaration.objects.filter(FILTERS["flagged"]).count(),
+        "unproven_count": Declaration.objects.filter(FILTERS["unproven"]).count(),
+        "block_form": block_form,
         "flood_alerts": [
             {
                 "channel": Channel(alert.channel).label,
@@ -67,7 +81,25 @@ def queue(request):
             for alert in flood.alerts()
         ],
     }
-    return render(request, "console/queue.html", context)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "console/queue.html", context, status=status)
+
+
+def _reject_block(request, data) -> None:
+    """Reject the unproven declarations the moderator was shown (their numbers
+    come with the form), each audited; skips any that changed meanwhile or
+    that another moderator holds."""
+    numbers = [int(n) for n in request.POST.getlist("declaration") if n.isdigit()][:PAGE]
+    for declaration in Declaration.objects.filter(FILTERS["unproven"], pk__in=numbers):
+        holder = claims.holder(declaration.pk)
+        if holder is not None and holder.pk != request.user.pk:
+            continue
+        try:
+            transitions.reject(declaration.pk, data["reason"], data["note"])
+        except transitions.TransitionError:
+            continue
+        claims.release(declaration.pk)
+        audit.record(request.user, "reject", declaration_id=declaration.pk, detail="block")
 
 
 def _segments(text: str):
