@@ -13,12 +13,14 @@ from django.db import connection, transaction
 
 from tuidang.importing import rows
 from tuidang.ledger.entries import receipt_commitment
-from tuidang.registry import bulk_rows, intake, receipts
+from tuidang.registry import batch_intake, bulk_rows, intake, receipts
+from tuidang.registry.batch_intake import (
+    BatchIntake,
+    BatchIntakeError,
+)
 from tuidang.registry.choices import Channel, Naming
 from tuidang.registry.intake import (
     MAX_NAMED_PERSONS,
-    BatchIntake,
-    BatchIntakeError,
     DeclarationInput,
     IntakeError,
     PersonInput,
@@ -71,8 +73,8 @@ def test_normal_text_shortcut_is_normalise_line_and_block():
     rng = random.Random(7)
     samples = [_text(rng) for _ in range(20_000)] + TRICKY + ["清风 明月", "a  b", " a", "a "]
     for text in samples:
-        assert intake._line(text) == normalise_line(text), repr(text)
-        assert intake._block(text) == normalise_block(text), repr(text)
+        assert batch_intake._line(text) == normalise_line(text), repr(text)
+        assert batch_intake._block(text) == normalise_block(text), repr(text)
 
 
 def _pick(rng: random.Random, valid: list, invalid: list, odds: float = 0.04):
@@ -137,12 +139,12 @@ def test_batch_validation_is_validate_row_by_row():
     for start in range(0, len(items), 250):
         positions = list(range(start, min(start + 250, len(items))))
         try:
-            cleaned = intake._validate_chunk([items[p] for p in positions], vocabularies)
+            cleaned = batch_intake._validate_chunk([items[p] for p in positions], vocabularies)
             errors = {}
         except BatchIntakeError as failure:
             errors = failure.errors
             good = [p for i, p in enumerate(positions) if i not in errors]
-            cleaned = intake._validate_chunk([items[p] for p in good], vocabularies)
+            cleaned = batch_intake._validate_chunk([items[p] for p in good], vocabularies)
         else:
             good = positions
         for index, position in enumerate(positions):
@@ -195,21 +197,24 @@ def _as_dicts(columns, rows):
 
 @pytest.mark.django_db(transaction=True)
 def test_tuple_rows_are_the_rows_of_new_declaration(monkeypatch):
-    assert intake._TupleBuilder.usable, (
+    assert batch_intake._TupleBuilder.usable, (
         "a field of Declaration, Person or DeclarationInput is unknown to the batch "
-        "path's _TupleBuilder (registry/intake.py): teach it the field, or imports "
+        "path's _TupleBuilder (registry/batch_intake.py): teach it the field, or imports "
         "fall back to building model instances (several times slower)"
     )
     items = _valid_inputs(200)
-    cleaned = intake._validate_chunk(items)
+    cleaned = batch_intake._validate_chunk(items)
     hashes = [intake._idempotency_hash(item.idempotency_key) for item in items]
     positions, ids = list(range(len(items))), list(range(1000, 1000 + len(items)))
     codes = [receipts.normalise(receipts.new_code()).encode() for _ in items]
     with transaction.atomic():
         batch = BatchIntake(_seal)
         built, changes = {}, {}
-        for name, kind in (("models", intake._ModelBuilder), ("tuples", intake._TupleBuilder)):
-            monkeypatch.setattr(intake, "_compact_codes", lambda count: list(codes))
+        for name, kind in (
+            ("models", batch_intake._ModelBuilder),
+            ("tuples", batch_intake._TupleBuilder),
+        ):
+            monkeypatch.setattr(batch_intake, "_compact_codes", lambda count: list(codes))
             builder = kind(batch)
             built[name] = builder.build(items, cleaned, hashes, positions, ids)
             changes[name] = built[name].changes + builder.take_changes()
@@ -230,8 +235,8 @@ def test_tuple_rows_are_the_rows_of_new_declaration(monkeypatch):
 @pytest.mark.django_db(transaction=True)
 def test_generated_aliases_are_unique_against_the_registry_and_the_chunk():
     items = _valid_inputs(40, generated=True)
-    intake.declare_many(items[:20])
-    receipts_out = intake.declare_many(
+    batch_intake.declare_many(items[:20])
+    receipts_out = batch_intake.declare_many(
         [dataclasses.replace(item, idempotency_key=item.idempotency_key + "b") for item in items]
     )
     from tuidang.registry.models import Person
@@ -246,11 +251,11 @@ def test_generated_aliases_are_unique_against_the_registry_and_the_chunk():
 
 def test_receipt_codes_are_those_of_registry_receipts(monkeypatch):
     raw = bytes(range(250, 256)) + bytes(range(14)) + b"\xff" * 10
-    monkeypatch.setattr(intake.os, "urandom", lambda n: raw[:n])
-    compact = intake._compact_codes(3)
+    monkeypatch.setattr(batch_intake.os, "urandom", lambda n: raw[:n])
+    compact = batch_intake._compact_codes(3)
     for index, symbols in enumerate(compact):
         number = int.from_bytes(raw[10 * index : 10 * index + 10], "big")
-        code, lookup, commitment = intake._receipt_columns(symbols)
+        code, lookup, commitment = batch_intake._receipt_columns(symbols)
         assert code == receipts.code_for(number)
         assert lookup == receipts.lookup_hash(code)
         assert commitment == receipt_commitment(receipts.normalise(code))

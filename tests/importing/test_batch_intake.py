@@ -1,12 +1,16 @@
-"""`intake.BatchIntake` / `declare_many`: the batch variant of the one intake
+"""`batch_intake.BatchIntake` / `declare_many`: the batch variant of the one intake
 path — same rules as `declare()`, counters and log exact, all or nothing."""
 
 import pytest
 from django.db import transaction
 
-from tuidang.registry import bulk_rows, intake, tally
+from tuidang.registry import batch_intake, bulk_rows, intake, tally
+from tuidang.registry.batch_intake import (
+    BatchIntake,
+    BatchIntakeError,
+    declare_many,
+)
 from tuidang.registry.choices import Channel, Naming, Status
-from tuidang.registry.intake import BatchIntake, BatchIntakeError, declare_many
 from tuidang.registry.models import Declaration, LogEntry, Person
 
 from ..factories import declaration_input, person
@@ -105,7 +109,9 @@ def test_the_batch_needs_the_callers_transaction():
 
 
 def test_the_bulk_columns_are_every_column_of_the_models():
-    assert intake._DECLARATION_COLUMNS == [f.column for f in Declaration._meta.concrete_fields]
+    assert batch_intake._DECLARATION_COLUMNS == [
+        f.column for f in Declaration._meta.concrete_fields
+    ]
     assert "id" not in bulk_rows.columns(Person, with_pk=False)
 
 

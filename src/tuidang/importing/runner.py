@@ -4,7 +4,7 @@
    to the digest; a batch id already imported with the same digest changes
    nothing, with another digest it is refused).
 2. In one transaction: rows are parsed and validated in chunks and stored as
-   accepted through `registry.intake.BatchIntake` (one age file key per batch:
+   accepted through `registry.batch_intake.BatchIntake` (one age file key per batch:
    `importing.sealing`); a row whose key an earlier batch imported is skipped.
 3. If any line was bad, everything is rolled back and every bad line is
    reported (line number, field, reason); otherwise the counters change once and
@@ -28,7 +28,7 @@ from tuidang.importing.models import ImportBatch
 from tuidang.importing.progress import Progress
 from tuidang.importing.sealing import BatchSealer
 from tuidang.registry import bulk_rows, organisations
-from tuidang.registry.intake import BatchIntake, BatchIntakeError
+from tuidang.registry.batch_intake import BatchIntake, BatchIntakeError
 
 CHUNK = 2000
 KEPT_ERRORS = 1000  # every error goes to `on_error`; the report keeps the first ones

@@ -1,4 +1,4 @@
-"""Fast row insertion for batch intake (`intake.BatchIntake`): primary keys
+"""Fast row insertion for batch intake (`batch_intake.BatchIntake`): primary keys
 reserved up front, then plain rows written with PostgreSQL's COPY or SQLite's
 `executemany`. Only the batch path uses it; single declarations use the ORM.
 

@@ -112,7 +112,7 @@ def count_in(declaration: Declaration) -> None:
 def count_in_many(changes: Counter, entries: int) -> None:
     """Add the summed `contributions()` of a batch of accepted declarations and
     their `entries` declare entries, in one upsert. Call inside the transaction
-    that accepts them (`intake.BatchIntake`)."""
+    that accepts them (`batch_intake.BatchIntake`)."""
     assert transaction.get_connection().in_atomic_block
     changes = Counter(changes)
     changes[("entries", "")] += entries
