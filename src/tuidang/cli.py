@@ -44,9 +44,16 @@ def main(argv: list[str] | None = None) -> None:
     else:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tuidang.settings.production")
 
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["tuidang", *args] if args else ["tuidang", "help"])
+    try:
+        execute_from_command_line(["tuidang", *args] if args else ["tuidang", "help"])
+    except ImproperlyConfigured as error:
+        # Production settings fail closed; say what is missing, not a traceback.
+        hint = "" if settings_module else " (or add --demo to use the demo settings)"
+        sys.stderr.write(f"tuidang: {error}{hint}\n")
+        sys.exit(2)
 
 
 if __name__ == "__main__":

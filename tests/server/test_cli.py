@@ -45,8 +45,9 @@ def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
         text=True,
         timeout=60,
     )
-    assert result.returncode != 0
-    assert "TUIDANG_SECRET_KEY" in result.stderr
+    assert result.returncode == 2
+    assert "TUIDANG_SECRET_KEY" in result.stderr and "--demo" in result.stderr
+    assert "Traceback" not in result.stderr  # a clear line, not a stack
 
 
 def test_production_settings_pass_the_deploy_checks(tmp_path):
