@@ -245,7 +245,7 @@ _FAST_CODES = receipts.BITS == 80 and receipts.format_code("0" * 16) == "0000-00
 _TO_CROCKFORD = bytes.maketrans(
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", receipts.ALPHABET.encode("ascii")
 )
-_LOOKUP_DOMAIN = receipts._LOOKUP_DOMAIN  # receipts.lookup_hash, without re-parsing the code
+_LOOKUP_DOMAIN = receipts.LOOKUP_DOMAIN  # receipts.lookup_hash, without re-parsing the code
 
 
 def _compact_codes(count: int) -> list[bytes]:

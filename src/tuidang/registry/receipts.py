@@ -14,7 +14,8 @@ SYMBOLS = 16
 BITS = SYMBOLS * 5  # 80
 # Crockford's decoding is forgiving about letters that look alike.
 _READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
-_LOOKUP_DOMAIN = b"tuidang receipt lookup v1\n"
+LOOKUP_DOMAIN = b"tuidang receipt lookup v1\n"
+"""Prefix of the hashed code in `lookup_hash` (the batch path hashes codes it made itself)."""
 
 
 class InvalidReceiptCode(ValueError):
@@ -51,4 +52,4 @@ def normalise(code: str) -> str:
 
 
 def lookup_hash(code: str) -> str:
-    return hashlib.sha256(_LOOKUP_DOMAIN + normalise(code).encode("ascii")).hexdigest()
+    return hashlib.sha256(LOOKUP_DOMAIN + normalise(code).encode("ascii")).hexdigest()
