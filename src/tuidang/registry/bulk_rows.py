@@ -1,12 +1,22 @@
-"""Fast row insertion for batch intake (`batch_intake.BatchIntake`): primary keys
-reserved up front, then plain rows written with PostgreSQL's COPY or SQLite's
-`executemany`. Only the batch path uses it; single declarations use the ORM.
+"""Fast row insertion without the ORM's per-call query building.
+
+- Batch intake (`batch_intake.BatchIntake`): primary keys reserved up front,
+  then plain rows written with PostgreSQL's COPY or SQLite's `executemany`.
+- Single intake (`intake.declare`): `insert_new` inserts a declaration and its
+  persons with an INSERT built once per model. `Model.save()` builds and
+  compiles its INSERT on every call, which cost more than the insert itself
+  and ran inside the write transaction, where every other writer waits
+  (registry/group_commit.py). Values still go through each field's
+  `get_db_prep_save`, as `save()` does. These models have no `pre_save` work
+  (no `auto_now`, no files) and nothing listens to their save signals; if
+  either changes, use `save()` instead.
 
 Durability and atomicity are the caller's transaction's: call these inside it.
 """
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 
 from django.db import connection, models
 
@@ -114,3 +124,36 @@ def insert(model: type[models.Model], names: Sequence[str], rows: Iterable[Seque
         f"INSERT INTO {table} ({column_list}) VALUES ({marks})",  # noqa: S608
         rows,
     )
+
+
+@cache
+def _insert_returning_id(
+    model: type[models.Model], vendor: str
+) -> tuple[str, tuple[models.Field, ...]]:
+    q = connection.ops.quote_name
+    fields = tuple(field for field in model._meta.concrete_fields if not field.primary_key)
+    column_list = ", ".join(q(field.column) for field in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = (
+        f"INSERT INTO {q(model._meta.db_table)} ({column_list}) VALUES ({marks})"  # noqa: S608
+        f" RETURNING {q(model._meta.pk.column)}"
+    )
+    return sql, fields
+
+
+def insert_new(instances: Sequence[models.Model]) -> None:
+    """Insert new instances of one model (like `save(force_insert=True)`) and
+    set their primary keys. Call inside the write transaction."""
+    if not instances:
+        return
+    sql, fields = _insert_returning_id(type(instances[0]), connection.vendor)
+    with connection.cursor() as cursor:
+        for instance in instances:
+            values = [
+                field.get_db_prep_save(getattr(instance, field.attname), connection)
+                for field in fields
+            ]
+            cursor.execute(sql, values)
+            instance.pk = cursor.fetchone()[0]
+            instance._state.adding = False
+            instance._state.db = connection.alias

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from tuidang.ledger.entries import receipt_commitment
 from tuidang.registry import (
     aliases,
+    bulk_rows,
     group_commit,
-    new_rows,
     organisations,
     places,
     receipts,
@@ -334,10 +334,10 @@ def _store(
     ]
 
     def insert() -> None:
-        new_rows.insert([declaration])
+        bulk_rows.insert_new([declaration])
         for person in people:
             person.declaration_id = declaration.pk
-        new_rows.insert(people)
+        bulk_rows.insert_new(people)
         if accept:
             transitions.accept_locked(declaration)
 

@@ -59,6 +59,21 @@ def _line(record: dict) -> bytes:
     return (json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
+def _record(name, declaration_id, day, channel, status, field, **person) -> bytes:
+    """The index line of one sealed file (`person` and `public_name` for identities)."""
+    return _line(
+        {
+            "file": name,
+            "declaration": declaration_id,
+            "day": day.isoformat(),
+            "channel": channel,
+            "status": status,
+            "field": field,
+            **person,
+        }
+    )
+
+
 def export_sealed(path: Path) -> ExportSummary:
     """Write the export to `path`, a new file readable by its owner only."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -74,18 +89,7 @@ def export_sealed(path: Path) -> ExportSummary:
         for declaration_id, day, channel, status, sealed in declarations.iterator(2000):
             name = f"sealed/d{declaration_id}-contact.age"
             _add(archive, name, bytes(sealed))
-            index.write(
-                _line(
-                    {
-                        "file": name,
-                        "declaration": declaration_id,
-                        "day": day.isoformat(),
-                        "channel": channel,
-                        "status": status,
-                        "field": "contact",
-                    }
-                )
-            )
+            index.write(_record(name, declaration_id, day, channel, status, "contact"))
             contacts += 1
         people = (
             Person.objects.exclude(sealed_identity=None)
@@ -106,19 +110,11 @@ def export_sealed(path: Path) -> ExportSummary:
             name = f"sealed/d{declaration_id}-p{position}.age"
             _add(archive, name, bytes(sealed))
             index.write(
-                _line(
-                    {
-                        "file": name,
-                        "declaration": declaration_id,
-                        "day": day.isoformat(),
-                        "channel": channel,
-                        "status": status,
-                        "field": "identity",
-                        "person": position,
-                        "public_name": public_name,
-                    }
+                _record(
+                    name, declaration_id, day, channel, status, "identity",
+                    person=position, public_name=public_name,
                 )
-            )
+            )  # fmt: skip
             identities += 1
         _add(archive, "index.jsonl", index.getvalue())
     return ExportSummary(path, contacts, identities)
