@@ -36,13 +36,39 @@ def parse_recipient(text: str) -> pyrage.x25519.Recipient:
 
 
 def recipients() -> list:
-    strings = recipient_strings()
-    if not strings:
-        raise ImproperlyConfigured(
-            "No custodian recipients: set TUIDANG_CUSTODIAN_RECIPIENTS or write "
-            f"age public keys into {CUSTODIANS_FILE} in the data folder (tuidang init)."
-        )
-    return [parse_recipient(text) for text in strings]
+    """The parsed custodian recipients. Parsed once per configuration: the
+    list in the settings, or custodians.txt as it is on disk now (its inode,
+    size and change times: any write changes them), so a key rotation takes
+    effect at once."""
+    key = _configuration_key()
+    parsed = _parsed.get(key)
+    if parsed is None:
+        strings = recipient_strings()
+        if not strings:
+            raise ImproperlyConfigured(
+                "No custodian recipients: set TUIDANG_CUSTODIAN_RECIPIENTS or write "
+                f"age public keys into {CUSTODIANS_FILE} in the data folder (tuidang init)."
+            )
+        parsed = [parse_recipient(text) for text in strings]
+        if len(_parsed) > 16:  # only a handful of configurations ever exist
+            _parsed.clear()
+        _parsed[key] = parsed
+    return parsed
+
+
+_parsed: dict[tuple, list] = {}
+
+
+def _configuration_key() -> tuple:
+    configured = tuple(settings.TUIDANG_CUSTODIAN_RECIPIENTS)
+    if configured:
+        return ("settings", configured)
+    path = Path(settings.DATA_DIR) / CUSTODIANS_FILE
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return ("missing", str(path))
+    return ("file", str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
 def seal(fields: dict[str, str]) -> bytes | None:

@@ -12,6 +12,14 @@ bind = os.environ.get("TUIDANG_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("TUIDANG_WORKERS", "3"))
 worker_class = "gthread"
 threads = int(os.environ.get("TUIDANG_THREADS", "4"))
+# Connections one worker holds at a time (busy or kept alive). gunicorn's
+# default of 1000 lets whichever worker wakes first take every keep-alive
+# connection of a burst: measured under load, one worker then did all the
+# work on one core while the others sat idle. Twice the threads keeps a
+# request queued behind each busy thread and leaves the rest in the listen
+# queue for the other workers. Slow clients cannot pin these slots: nginx
+# reads each request whole before it passes it on (docs/deploy.md).
+worker_connections = int(os.environ.get("TUIDANG_WORKER_CONNECTIONS", str(2 * threads)))
 timeout = 30
 graceful_timeout = 10
 accesslog = None

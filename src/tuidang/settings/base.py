@@ -66,12 +66,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "tuidang.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    # Sessions, locale, common, auth and OTP: for the site, not the API.
+    "tuidang.web.site_middleware.SiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
