@@ -78,6 +78,57 @@ def test_rows_an_earlier_batch_imported_are_skipped_in_a_new_batch(tmp_path):
     assert tally.check() == [] and tally.check_log() == []
 
 
+def test_rows_already_imported_anywhere_in_a_long_file_are_skipped_and_counted_once(
+    tmp_path, monkeypatch
+):
+    # Chunks of 2: all new, half old, all new, all old, old then new. On SQLite
+    # a chunk is inserted before its keys are looked up, so this walks both ways.
+    monkeypatch.setattr(runner, "CHUNK", 2)
+    old = ["B", "D", "E", "F", "G"]
+    write_csv(tmp_path / "a.csv", [row(key) for key in old])
+    assert _import(tmp_path / "a.csv")[0] == 0
+    keys = ["A1", "A2", "B", "C", "C2", "C3", "D", "E", "F", "H"]
+    receipts = tmp_path / "codes.csv"
+    write_csv(tmp_path / "b.csv", [row(key) for key in keys])
+    code, out, _ = _import(tmp_path / "b.csv", "--receipts", str(receipts))
+    assert code == 0, out
+    assert "6 declaration(s) accepted" in out and "4 already present" in out
+    assert Declaration.objects.count() == 11 and Person.objects.count() == 11
+    assert [line.split(",")[0] for line in receipts.read_text().splitlines()[1:]] == [
+        "A1",
+        "A2",
+        "C",
+        "C2",
+        "C3",
+        "H",
+    ]
+    assert tally.check() == [] and tally.check_log() == []
+    assert list(LogEntry.objects.order_by("index").values_list("index", flat=True)) == list(
+        range(11)
+    )
+
+
+def test_a_failure_while_storing_leaves_nothing_of_the_batch(tmp_path, monkeypatch):
+    from tuidang.registry import bulk_rows
+
+    monkeypatch.setattr(runner, "CHUNK", 2)
+    insert, calls = bulk_rows.insert, []
+
+    def failing_insert(model, names, rows):
+        calls.append(model)
+        if len(calls) == 3:  # a later chunk's rows, after some were stored
+            raise OSError("disk full (injected)")
+        return insert(model, names, rows)
+
+    monkeypatch.setattr(bulk_rows, "insert", failing_insert)
+    path = write_csv(tmp_path / "a.csv", [row(f"K{i}") for i in range(6)])
+    with pytest.raises(OSError, match="injected"):
+        _import(path)
+    assert Declaration.objects.count() == 0 and Person.objects.count() == 0
+    assert LogEntry.objects.count() == 0 and ImportBatch.objects.count() == 0
+    assert tally.total() == 0
+
+
 def test_a_batch_id_reused_for_another_file_is_refused(tmp_path):
     from django.core.management import CommandError
 

@@ -1,11 +1,15 @@
 """Batch sealing: one file key per batch, and still standard age files."""
 
+import hmac
+import json
+import os
 import shutil
 import subprocess
 
 import pyrage
 import pytest
 
+from tuidang.importing import sealing
 from tuidang.importing.sealing import BatchSealer, recipient_bytes
 
 
@@ -65,3 +69,25 @@ def test_no_custodian_no_sealer(settings, tmp_path):
 
 def test_a_recipient_is_decoded_to_its_32_byte_key(custodian_identity):
     assert len(recipient_bytes(str(custodian_identity.to_public()))) == 32
+
+
+def test_the_plaintext_is_what_single_intake_seals():
+    for text in ["测试名", 'a "quoted" \\ name', "tab\tnew\nline\x00", "\u2028\ud7ff😀", " "]:
+        fields = {"true_name": text, "contact": text[::-1]}
+        assert sealing._plaintext(fields) == json.dumps(
+            {"v": 1, **fields}, ensure_ascii=False
+        ).encode("utf-8")
+
+
+def test_the_written_out_hmac_is_hmac_sha256():
+    for length in range(65):
+        key, message = os.urandom(length), os.urandom(length % 40)
+        assert sealing._hmac_sha256(key, message) == hmac.digest(key, message, "sha256")
+
+
+def test_payload_nonces_are_fresh_across_refills(monkeypatch):
+    monkeypatch.setattr(sealing, "_NONCES_DRAWN", 3)
+    sealer = BatchSealer()
+    header = len(sealer.header)
+    nonces = [sealer.seal({"a": "x"})[header : header + 16] for _ in range(10)]
+    assert len(set(nonces)) == 10

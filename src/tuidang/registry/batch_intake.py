@@ -12,6 +12,7 @@ import base64
 import dataclasses
 import datetime
 import hashlib
+import itertools
 import operator
 import os
 import tempfile
@@ -20,7 +21,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tuidang.ledger.entries import RECEIPT_DOMAIN
@@ -86,8 +87,13 @@ from tuidang.registry.text import normalise_block, normalise_line
 #   `DeclarationInput` have a field the tuple builder does not know, every row
 #   is built with `_new_declaration` / `_new_person` instead (`_ModelBuilder`:
 #   slower, same result; a test says so).
-# - receipt codes come from one `os.urandom` call per chunk, the rows' hashes
-#   from one query per chunk.
+# - receipt codes come from one `os.urandom` call per chunk.
+# - stored keys: on PostgreSQL one query per chunk finds them before its COPY.
+#   On SQLite a chunk is inserted with `ON CONFLICT (idempotency_hash) DO
+#   NOTHING` and its keys are looked up only if a row was skipped (the unique
+#   index checks every key anyway); the skipped rows are then taken back out
+#   of what the chunk counts, logs and answers (`_TupleBuilder.forget`), and
+#   the next chunks are looked up first until one meets no stored key.
 
 _PER_ROW_FIELDS = ("people", "unnamed_persons", "contact", "statement", "idempotency_key")
 _NEUTRAL = dict(people=(), unnamed_persons=1, contact="", statement="", idempotency_key="")
@@ -99,6 +105,7 @@ _OTHER_VOCABULARY = tuple(
 _other_vocabulary = operator.attrgetter(*_OTHER_VOCABULARY)
 _NAMINGS = frozenset(Naming.values)
 _VOCABULARIES_KEPT = 10_000
+_LOG_SLICE = 20_000  # log entries per insert statement in finish()
 _TRUE_NAME = Naming.TRUE_NAME.value
 _ALIAS = Naming.ALIAS.value
 _GENERATED = Naming.GENERATED_ALIAS.value
@@ -121,9 +128,11 @@ def batch_errors(items: Sequence[DeclarationInput]) -> dict[int, IntakeError]:
     return {}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class _Vocabulary:
-    """What a declaration's vocabulary fields decide, worked out once per batch."""
+    """What a declaration's vocabulary fields decide, worked out once per batch.
+    Compared and hashed by identity: rows share the one object of their
+    vocabulary, and it is part of every row's shape key (`_TupleBuilder`)."""
 
     key: tuple | None  # None: unhashable, not shared with other rows
     province: str
@@ -278,6 +287,9 @@ class _Built:
     persons: list[int]  # persons of each declaration
     changes: Counter  # to the counters (more from the builder's take_changes())
     log_lines: list[str]  # "id line" of each declaration
+    # What each declaration adds to the counters, as `_TupleBuilder.forget` needs
+    # it: its shape key, or its own contributions when not shared.
+    shapes: list = dataclasses.field(default_factory=list)
 
 
 class _ModelBuilder:
@@ -414,7 +426,7 @@ class _TupleBuilder:
         shapes = self._shapes
         counts = self._counts
         changes: Counter = Counter()  # of rows whose shape is not kept
-        declarations, people, codes, persons_of, lines = [], [], [], [], []
+        declarations, people, codes, persons_of, lines, row_shapes = [], [], [], [], [], []
         generated = []  # (index in people, true name) of each generated alias
         published, flagged, pending = (
             StatementState.PUBLISHED.value,
@@ -467,14 +479,16 @@ class _TupleBuilder:
             if vocabulary.key is None:  # not comparable with other rows
                 head, contributions = self._shape(item, day, named, contact, statement, vocabulary)
                 changes.update(contributions)
+                row_shapes.append(contributions)
             else:
-                shape = (vocabulary.key, day, persons, namings)
+                shape = (vocabulary, day, persons, namings)
                 known = shapes.get(shape)
                 if known is None:
                     known = self._shape(item, day, named, contact, statement, vocabulary)
                     shapes[shape] = known
                 counts[shape] = counts.get(shape, 0) + 1
                 head = known[0]
+                row_shapes.append(shape)
             lines.append(f"{pk} {head}{commitment}\n")
             codes.append(code)
             persons_of.append(persons)
@@ -489,6 +503,32 @@ class _TupleBuilder:
             persons_of,
             changes,
             lines,
+            row_shapes,
+        )
+
+    def forget(self, built: _Built, dropped: set[int]) -> _Built:
+        """`built` without the declarations of ids `dropped`, and what they added
+        to the counters taken back."""
+        keep = [i for i, row in enumerate(built.declarations) if row[0] not in dropped]
+        for index, row in enumerate(built.declarations):
+            if row[0] in dropped:
+                shape = built.shapes[index]
+                if isinstance(shape, Counter):
+                    built.changes.subtract(shape)
+                else:
+                    self._counts[shape] -= 1
+                    if not self._counts[shape]:
+                        del self._counts[shape]
+        return _Built(
+            built.declaration_columns,
+            [built.declarations[i] for i in keep],
+            built.person_columns,
+            [row for row in built.people if row[0] not in dropped],
+            [built.codes[i] for i in keep],
+            [built.persons[i] for i in keep],
+            +built.changes,
+            [built.log_lines[i] for i in keep],
+            [built.shapes[i] for i in keep],
         )
 
     def _shape(self, item, day, named, contact, statement, vocabulary) -> tuple[str, Counter]:
@@ -542,12 +582,24 @@ class BatchIntake:
     allocated at once — so the counters' row locks are held only for that last
     step. Until `finish()` runs nothing is counted; log lines wait in a
     temporary file, so memory stays constant.
+
+    On PostgreSQL the batch sets the caller's transaction's constraints
+    IMMEDIATE (see `__init__`): rows inserted after it in that transaction
+    must come after the rows they refer to.
     """
 
     def __init__(self, seal: Sealer = sealing.seal):
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("BatchIntake runs inside the caller's transaction")
         sealing.recipients()  # fail before doing any work if sealing is not configured
+        if connection.vendor == "postgresql":
+            # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: each row
+            # inserted would queue its checks until the commit (millions of
+            # events held by the server for a big batch). The batch inserts
+            # parents before children, so checking at the end of each
+            # statement suffices; this lasts until the caller's transaction ends.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         self.seal = seal
         self.accepted = 0
         self.persons = 0
@@ -560,6 +612,10 @@ class BatchIntake:
         # are read once per batch too); bounded.
         self._vocabularies: dict[tuple, _Vocabulary | None] = {}
         self._builder = (_TupleBuilder if _TupleBuilder.usable else _ModelBuilder)(self)
+        # SQLite: a chunk is inserted without looking up its keys first
+        # (`_insert_declarations`) while no chunk has met a stored key.
+        self._insert_first = connection.vendor == "sqlite" and _TupleBuilder.usable
+        self._look_up_keys = not self._insert_first
 
     def stored_here(self, declaration_id: int) -> bool:
         """Whether this batch stored that declaration (e.g. a key repeated in it)."""
@@ -597,10 +653,8 @@ class BatchIntake:
             self._vocabularies.clear()
         cleaned = _validate_chunk(items, self._vocabularies)
         hashes = [_idempotency_hash(item.idempotency_key) for item in items]
-        stored = bulk_rows.lookup(
-            Declaration, "idempotency_hash", [h for h in hashes if h], ["id", "status", "persons"]
-        )
-        earlier = {h: (pk, status, persons) for h, pk, status, persons in stored}
+        looked_up = self._look_up_keys
+        earlier = self._stored_keys(hashes) if looked_up else {}
         fresh, first = [], {}  # positions to store; hash → position storing it
         for position, h in enumerate(hashes):
             if h is None:
@@ -610,9 +664,28 @@ class BatchIntake:
                 fresh.append(position)
         ids = bulk_rows.reserve_ids(Declaration, len(fresh))
         built = self._builder.build(items, cleaned, hashes, fresh, ids)
+        if looked_up:
+            bulk_rows.insert(Declaration, built.declaration_columns, built.declarations)
+            # Back to inserting first once a chunk meets no stored key.
+            self._look_up_keys = bool(earlier) or not self._insert_first
+        else:
+            earlier = self._insert_declarations(built, hashes)
+            if earlier:  # not stored: their keys were
+                dropped = {
+                    pk
+                    for position, pk in zip(fresh, ids, strict=True)
+                    if hashes[position] in earlier
+                }
+                built = self._builder.forget(built, dropped)
+                kept = [
+                    (position, pk)
+                    for position, pk in zip(fresh, ids, strict=True)
+                    if pk not in dropped
+                ]
+                fresh, ids = [position for position, _ in kept], [pk for _, pk in kept]
+                self._look_up_keys = True
         if ids:
             self._id_ranges.append((min(ids), max(ids)))
-        bulk_rows.insert(Declaration, built.declaration_columns, built.declarations)
         bulk_rows.insert(Person, built.person_columns, built.people)
         self._aliases.clear()  # stored now: _alias_taken finds them
         self.accepted += len(ids)
@@ -633,6 +706,29 @@ class BatchIntake:
                 out_codes.append(None)
         return out_ids, out_codes, built, replayed
 
+    @staticmethod
+    def _stored_keys(hashes: list[str | None]) -> dict[str, tuple]:
+        """hash → (id, status, persons) of the declarations stored with these keys."""
+        stored = bulk_rows.lookup(
+            Declaration, "idempotency_hash", [h for h in hashes if h], ["id", "status", "persons"]
+        )
+        return {h: (pk, status, persons) for h, pk, status, persons in stored}
+
+    def _insert_declarations(self, built: _Built, hashes: list[str | None]) -> dict[str, tuple]:
+        """Insert a chunk's declarations (tuple rows, SQLite) without looking
+        up their keys first: a row whose key is already stored is skipped by
+        the insert itself (the key's unique index answers). Usually all are
+        stored; otherwise returns the stored keys that are not this chunk's,
+        as `_stored_keys` does, and the caller takes those rows back out."""
+        rows = built.declarations
+        inserted = bulk_rows.insert_unless_stored(
+            Declaration, built.declaration_columns, rows, "idempotency_hash"
+        )
+        if inserted == len(rows):
+            return {}
+        ours = {row[0] for row in rows}  # "id" is the tuple rows' first column
+        return {h: row for h, row in self._stored_keys(hashes).items() if row[0] not in ours}
+
     def finish(self) -> range:
         """Count the batch and append its log entries; returns their indices."""
         if not self.accepted:
@@ -649,7 +745,9 @@ class BatchIntake:
                 (text.partition(" ") for text in self._spool), start
             )
         )
-        bulk_rows.insert(LogEntry, ["index", "declaration_id", "kind", "line"], rows)
+        # In slices, so that each statement's foreign-key checks stay few.
+        while slice_ := list(itertools.islice(rows, _LOG_SLICE)):
+            bulk_rows.insert(LogEntry, ["index", "declaration_id", "kind", "line"], slice_)
         self._spool.close()
         milestones.record_crossings(before, before + self.persons, timezone.now().date())
         return range(start, end)

@@ -81,19 +81,24 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
 
 
 def lookup(
-    model: type[models.Model], key: str, values: Sequence, columns: Sequence[str]
+    model: type[models.Model], key: str, values: Sequence[str], columns: Sequence[str]
 ) -> list[tuple]:
-    """(key, *columns) of the rows of `model` whose column `key` is one of
-    `values`: one plain query for a whole chunk."""
+    """(key, *columns) of the rows of `model` whose column `key` (unique, text)
+    is one of `values`: one plain query for a whole chunk."""
     if not values:
         return []
     q = connection.ops.quote_name
     selected = ", ".join(q(name) for name in (key, *columns))
     table = q(model._meta.db_table)
-    if connection.vendor == "postgresql":  # one array parameter, not thousands
+    if connection.vendor == "postgresql":
+        # One array parameter, not thousands, and one index probe per value
+        # (the LIMIT keeps the planner from joining instead). `key = ANY(%s)`
+        # read the whole table for every chunk of a big import: the planner
+        # judged it by the statistics of the table before the import.
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {selected} FROM {table} WHERE {q(key)} = ANY(%s)",  # noqa: S608
+                f"SELECT found.* FROM unnest(%s::text[]) AS wanted(value) CROSS JOIN LATERAL"  # noqa: S608
+                f" (SELECT {selected} FROM {table} WHERE {q(key)} = wanted.value LIMIT 1) AS found",
                 [list(values)],
             )
             return cursor.fetchall()
@@ -124,6 +129,24 @@ def insert(model: type[models.Model], names: Sequence[str], rows: Iterable[Seque
         f"INSERT INTO {table} ({column_list}) VALUES ({marks})",  # noqa: S608
         rows,
     )
+
+
+def insert_unless_stored(
+    model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence], unique: str
+) -> int:
+    """SQLite: `insert`, skipping each row whose value of the unique column
+    `unique` is already stored (`ON CONFLICT … DO NOTHING`; any other
+    constraint still fails). Returns how many rows were inserted."""
+    if connection.vendor != "sqlite":
+        raise NotImplementedError("insert_unless_stored is SQLite's (PostgreSQL uses COPY)")
+    q = connection.ops.quote_name
+    column_list = ", ".join(q(name) for name in names)
+    marks = ", ".join(["?"] * len(names))
+    return connection.connection.executemany(
+        f"INSERT INTO {q(model._meta.db_table)} ({column_list}) VALUES ({marks})"  # noqa: S608
+        f" ON CONFLICT ({q(unique)}) DO NOTHING",
+        rows,
+    ).rowcount
 
 
 @cache
