@@ -118,28 +118,19 @@ def _sqlite_pragmas() -> list[str]:
     return [p for p in init.split(";") if p.strip()] + list(SQLITE_BULK_PRAGMAS)
 
 
-def baseline(folder: Path, count: int) -> dict:
-    """Raw sqlite3 executemany of the rows the import stores, in the import's
-    own tables: a database made by `tuidang init` (same columns, indexes,
-    constraints and foreign keys), the same PRAGMAs, values of the same sizes
-    (hashes, encoded organisations, sealed values as long as the import's, the
-    same log lines); precomputed tuples, one transaction, executemany per table."""
-    data = folder / "baseline-data"
-    env = _environment(data, _age_recipient(), None)
-    subprocess.run([*TUIDANG, "init"], env=env, check=True, capture_output=True)
-    db = sqlite3.connect(data / "tuidang.sqlite3", isolation_level=None)
-    for pragma in _sqlite_pragmas():
-        db.execute(pragma)
+def columns(db: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in db.execute(f'PRAGMA table_info("{table}")')]
 
-    def columns(table: str) -> list[str]:
-        return [row[1] for row in db.execute(f'PRAGMA table_info("{table}")')]
+
+def stored_rows(count: int, declaration_columns: list[str], person_columns: list[str]):
+    """(declaration, person or None, log entry) tuples of the rows the import
+    stores for `synthetic_rows(count)`, in those columns' order: accepted,
+    with values of the import's sizes (hashes, encoded organisations, sealed
+    values as long as the import's, the same log lines)."""
 
     def hex64() -> str:
         return os.urandom(32).hex()
 
-    declaration_columns = columns("registry_declaration")
-    person_columns = [c for c in columns("registry_person") if c != "id"]
-    declarations, people, entries = [], [], []
     for i, row in enumerate(synthetic_rows(count)):
         orgs = sorted(row["organisations"].split())
         persons = 1 + int(row["unnamed_persons"] or 0) - (0 if row["naming"] else 1)
@@ -174,7 +165,7 @@ def baseline(folder: Path, count: int) -> dict:
             ),
             "unproven": False,
         }
-        declarations.append(tuple(values[c] for c in declaration_columns))
+        person_row = None
         if row["naming"]:
             person = {
                 "declaration_id": i + 1,
@@ -188,15 +179,30 @@ def baseline(folder: Path, count: int) -> dict:
                     else None
                 ),
             }
-            people.append(tuple(person[c] for c in person_columns))
+            person_row = tuple(person[c] for c in person_columns)
         line = (
             f"declare {row['day']} orgs={','.join(orgs)} persons={persons} channel=import"
             f" by={by} true_name={true_name} alias={alias} place={row['province']}"
             f" receipt={commitment}"
         )
-        entries.append((i, "declare", line, i + 1))
-    started = time.perf_counter()
-    db.execute("BEGIN IMMEDIATE")
+        yield tuple(values[c] for c in declaration_columns), person_row, (i, "declare", line, i + 1)
+
+
+def split_tables(rows) -> tuple[list, list, list]:
+    """`stored_rows` tuples as the three tables' rows (declarations, people, log entries)."""
+    declarations, people, entries = [], [], []
+    for declaration, person, entry in rows:
+        declarations.append(declaration)
+        if person is not None:
+            people.append(person)
+        entries.append(entry)
+    return declarations, people, entries
+
+
+def insert_tables(db: sqlite3.Connection, declarations, people, entries) -> None:
+    """executemany per table, in the caller's transaction."""
+    declaration_columns = columns(db, "registry_declaration")
+    person_columns = [c for c in columns(db, "registry_person") if c != "id"]
     db.executemany(
         f"INSERT INTO registry_declaration ({','.join(declaration_columns)})"
         f" VALUES ({','.join('?' * len(declaration_columns))})",
@@ -211,6 +217,26 @@ def baseline(folder: Path, count: int) -> dict:
         'INSERT INTO registry_logentry ("index", kind, line, declaration_id) VALUES (?,?,?,?)',
         entries,
     )
+
+
+def baseline(folder: Path, count: int) -> dict:
+    """Raw sqlite3 executemany of the rows the import stores, in the import's
+    own tables: a database made by `tuidang init` (same columns, indexes,
+    constraints and foreign keys), the same PRAGMAs, values of the same sizes
+    (`stored_rows`); precomputed tuples, one transaction, executemany per table."""
+    data = folder / "baseline-data"
+    env = _environment(data, _age_recipient(), None)
+    subprocess.run([*TUIDANG, "init"], env=env, check=True, capture_output=True)
+    db = sqlite3.connect(data / "tuidang.sqlite3", isolation_level=None)
+    for pragma in _sqlite_pragmas():
+        db.execute(pragma)
+    person_columns = [c for c in columns(db, "registry_person") if c != "id"]
+    declarations, people, entries = split_tables(
+        stored_rows(count, columns(db, "registry_declaration"), person_columns)
+    )
+    started = time.perf_counter()
+    db.execute("BEGIN IMMEDIATE")
+    insert_tables(db, declarations, people, entries)
     db.execute("COMMIT")
     seconds = time.perf_counter() - started
     db.close()
