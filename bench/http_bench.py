@@ -273,7 +273,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--connections", type=int, default=16)
     # The server's own defaults (server/gunicorn_conf.py).
-    parser.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 2))
+    parser.add_argument("--workers", type=int, default=min(max(2, os.cpu_count() or 2), 4))
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument(
         "--fill",

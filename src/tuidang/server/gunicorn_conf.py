@@ -9,13 +9,14 @@ import subprocess
 import sys
 
 bind = os.environ.get("TUIDANG_BIND", "127.0.0.1:8000")
-# One process per core, four threads each: on SQLite every extra process
-# adds hand-overs of the single write lock, while the threads of one process
-# share each durable commit (registry/group_commit.py). Measured on 2 cores
-# (docs/scaling.md, 8 s of intake): 2 × 4 took 550–660 declarations/s,
+# One process per core (2 to 4), four threads each: on SQLite every extra
+# process adds hand-overs of the single write lock, while the threads of one
+# process share each durable commit (registry/group_commit.py). Measured on
+# 2 cores (docs/scaling.md, 8 s of intake): 2 × 4 took 550–660 declarations/s,
 # 3 × 4 515–520, 4 × 2 470–490; 2 × 6 was a little faster empty but its p99
-# went over 100 ms with 16 million stored.
-workers = int(os.environ.get("TUIDANG_WORKERS", str(max(2, os.cpu_count() or 2))))
+# went over 100 ms with 16 million stored. With PostgreSQL on a bigger
+# machine, set TUIDANG_WORKERS to its cores.
+workers = int(os.environ.get("TUIDANG_WORKERS", str(min(max(2, os.cpu_count() or 2), 4))))
 worker_class = "gthread"
 threads = int(os.environ.get("TUIDANG_THREADS", "4"))
 # Connections one worker holds at a time (busy or kept alive). gunicorn's
