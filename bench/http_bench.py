@@ -45,12 +45,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_bench import (  # noqa: E402
-    _sqlite_pragmas,
     columns,
     drop_postgres,
     insert_tables,
     postgres_database,
     split_tables,
+    sqlite_pragmas,
     stored_rows,
     write_csv,
 )
@@ -125,7 +125,7 @@ def fill(data: Path, env: dict, count: int) -> None:
     FILL_CHUNK rows; then the counters are recomputed from the rows. For many
     stored rows: 16 million took 27 minutes this way, 47 through the import."""
     db = sqlite3.connect(data / "tuidang.sqlite3", isolation_level=None)
-    for pragma in _sqlite_pragmas():
+    for pragma in sqlite_pragmas():
         db.execute(pragma)
     person_columns = [c for c in columns(db, "registry_person") if c != "id"]
     rows = stored_rows(count, columns(db, "registry_declaration"), person_columns)

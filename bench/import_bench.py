@@ -107,7 +107,7 @@ def _sealed_size(field: str, value: str) -> int:
     return AGE_OVERHEAD + len(plaintext)
 
 
-def _sqlite_pragmas() -> list[str]:
+def sqlite_pragmas() -> list[str]:
     """The PRAGMAs of the import's connection: the app's (settings) and the
     bulk insert's (registry/bulk_rows.py)."""
     sys.path.insert(0, str(ROOT / "src"))
@@ -228,7 +228,7 @@ def baseline(folder: Path, count: int) -> dict:
     env = _environment(data, _age_recipient(), None)
     subprocess.run([*TUIDANG, "init"], env=env, check=True, capture_output=True)
     db = sqlite3.connect(data / "tuidang.sqlite3", isolation_level=None)
-    for pragma in _sqlite_pragmas():
+    for pragma in sqlite_pragmas():
         db.execute(pragma)
     person_columns = [c for c in columns(db, "registry_person") if c != "id"]
     declarations, people, entries = split_tables(
