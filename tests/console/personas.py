@@ -33,10 +33,11 @@ PERSONAS = {
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-def make_persona(name: str, language: str = "en") -> Volunteer:
+def make_persona(name: str, language: str = "en", role: str | None = None) -> Volunteer:
+    """A persona of PERSONAS, or another account of the given role."""
     user = get_user_model().objects.create_user(username=name, password=PASSWORD)
     TOTPDevice.objects.create(user=user, name="console", confirmed=True)
-    return Volunteer.objects.create(user=user, role=PERSONAS[name], language=language)
+    return Volunteer.objects.create(user=user, role=role or PERSONAS[name], language=language)
 
 
 def code_for(user, drift: int = 0) -> str:

@@ -222,25 +222,28 @@ def test_the_page_speaks_the_administrators_language(personas):
 # --- Milestones --------------------------------------------------------------------
 
 
-def test_a_threshold_added_in_the_console_is_recorded_when_crossed(personas, settings):
+def test_a_threshold_added_in_the_console_is_recorded_when_crossed(personas, settings, publish):
     settings.TUIDANG_MILESTONE_STEP = 1_000_000
     ada = sign_in("ada")
     response = post(ada, MILESTONES, {"action": "add", "value": "7", "label": "第一周"})
     assert response["Location"] == MILESTONES
     assert audited("milestone_added") == ["7 第一周"]
     make_declaration(accept=True, unnamed_persons=5)
+    publish()
     assert not Milestone.objects.exists()
     make_declaration(accept=True, unnamed_persons=3)
+    publish()
     assert list(Milestone.objects.values_list("threshold", flat=True)) == [7]
     html = ada.get(MILESTONES).content.decode()
     assert "第一周" in html and "1000000" in html and "TUIDANG_MILESTONE_STEP" in html
 
 
-def test_removing_a_threshold_keeps_its_crossing(personas, settings):
+def test_removing_a_threshold_keeps_its_crossing(personas, settings, publish):
     settings.TUIDANG_MILESTONE_STEP = 1_000_000
     ada = sign_in("ada")
     post(ada, MILESTONES, {"action": "add", "value": "2"})
     make_declaration(accept=True, unnamed_persons=2)
+    publish()
     threshold = MilestoneThreshold.objects.get(value=2)
     assert post(ada, MILESTONES, {"action": "remove", "id": threshold.pk}).status_code == 302
     assert not MilestoneThreshold.objects.filter(value=2).exists()

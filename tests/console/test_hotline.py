@@ -2,7 +2,7 @@
 
 import pytest
 
-from tuidang.console.models import AuditEvent, Original, VolunteerEntry
+from tuidang.console.models import AuditEvent, DeclarationEvent, Original, VolunteerEntry
 from tuidang.registry import receipts, tally
 from tuidang.registry.choices import Naming, StatementState, Status
 from tuidang.registry.models import Declaration, Person
@@ -69,9 +69,11 @@ def test_true_name_and_contact_may_both_be_empty(personas):
 
 def test_the_audit_event_of_an_intake_keeps_the_day_only(personas):
     submit(sign_in("olga"), "/console/hotline/", CALL)
-    event = AuditEvent.objects.get(action="intake")
-    assert event.at is None and event.day is not None
+    event = DeclarationEvent.objects.get(action="intake")
+    assert event.day is not None and not hasattr(event, "at")
     assert event.declaration_id == Declaration.objects.get().pk
+    assert event.actor.username == "olga"
+    assert not AuditEvent.objects.filter(action="intake").exists()  # not among timed events
 
 
 def test_an_intake_error_is_shown_beside_the_person_field(personas):

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from tuidang.console import originals, retention
+from tuidang.console.models import Original
 
 pytestmark = pytest.mark.django_db
 
@@ -32,13 +33,17 @@ def test_the_retention_command_deletes_due_originals_and_keeps_the_rest(settings
     settings.TUIDANG_RETENTION_DAYS = {"fax": 0, "email": 30}
     fax = originals.store(b"fax image", channel="fax", kind="image", declaration_id=None)
     email = originals.store(b"email text", channel="email", kind="text", declaration_id=None)
-    fax_path, email_path = originals.path_of(fax), originals.path_of(email)
-    assert fax_path.exists() and email_path.exists()
+    assert originals.sealed(fax) and originals.sealed(email)
     call_command("retention")
     assert "deleted 1 original(s)" in capsys.readouterr().out
     fax.refresh_from_db()
-    assert not fax_path.exists() and fax.file_name == "" and fax.deleted_on is not None
-    assert email_path.exists()
+    email.refresh_from_db()
+    assert originals.sealed(fax) is None and fax.deleted_on is not None
+    assert originals.sealed(email)
     later = datetime.date.today() + datetime.timedelta(days=30)
     assert retention.delete_due(later) == 1
-    assert not email_path.exists()
+    email.refresh_from_db()
+    assert originals.sealed(email) is None and email.deleted_on == later
+    assert retention.delete_due(later) == 0  # idempotent
+    values = Original.objects.values_list("sealed_content", flat=True)
+    assert list(values) == [None, None]

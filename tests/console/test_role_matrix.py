@@ -9,7 +9,7 @@ import pytest
 from django.urls import URLResolver, get_resolver
 
 from tests.factories import make_declaration
-from tuidang.console.models import VolunteerEntry
+from tuidang.console.models import UnsealRequest, VolunteerEntry
 from tuidang.registry.choices import Channel
 
 from .personas import PERSONAS, browser, sign_in
@@ -53,7 +53,14 @@ def test_every_role_reaches_exactly_the_urls_the_matrix_gives_it(personas):
     entry = VolunteerEntry.objects.create(
         declaration_id=receipt.declaration_id, entered_by=personas["olga"].user, day="2024-01-01"
     )
+    unseal = UnsealRequest.objects.create(
+        requested_by=personas["cora"].user,
+        scope="everything",
+        reason="key rotation",
+        requested_at="2024-01-01T00:00Z",
+    )
     samples = {
+        "request_id": unseal.pk,
         "token": "no-such-invitation",
         "channel": "fax",
         "declaration_id": receipt.declaration_id,

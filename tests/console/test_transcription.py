@@ -1,10 +1,16 @@
 """Transcription channels: the photo of a banknote comes out with no metadata,
-encrypted to the custodians; email text is kept as an original; limits hold."""
+encrypted to the custodians; email text is kept as an original; an original is
+kept in its row, never as a file whose times would date the intake, and the
+standard `age` tool opens it; limits hold."""
 
 import io
+import shutil
+import subprocess
+from pathlib import Path
 
 import pyrage
 import pytest
+from django.conf import settings
 from PIL import Image
 
 from tuidang.console import originals
@@ -63,17 +69,15 @@ def test_a_banknote_photo_with_gps_comes_out_clean(personas, custodian_identity)
     declaration = Declaration.objects.get()
     assert declaration.channel == "banknote_poster" and declaration.status == Status.ACCEPTED
     stored = Original.objects.get()
-    path = originals.path_of(stored)
-    on_disk = path.read_bytes()
-    assert b"\xff\xd8" not in on_disk[:4]  # encrypted, not a JPEG
-    clean = pyrage.decrypt(on_disk, [custodian_identity])
+    sealed = originals.sealed(stored)
+    assert b"\xff\xd8" not in sealed[:4]  # encrypted, not a JPEG
+    clean = pyrage.decrypt(sealed, [custodian_identity])
     image = Image.open(io.BytesIO(clean))
     assert image.format == "JPEG" and image.size == (64, 48)
     assert len(image.getexif()) == 0
     assert "icc_profile" not in image.info and "comment" not in image.info
     for marker in (b"Exif", b"GPS", b"http://ns.adobe.com/xap", b"PhoneMaker", b"shot at home"):
         assert marker not in clean
-    assert not str(path).startswith(str(__import__("django.conf").conf.settings.STATIC_ROOT))
 
 
 def test_a_file_that_is_not_an_image_is_refused_beside_the_photo_field(personas):
@@ -124,7 +128,7 @@ def test_an_email_is_transcribed_and_its_text_kept_as_an_original(personas, cust
     assert response.status_code == 200
     stored = Original.objects.get()
     assert stored.channel == "email" and stored.kind == "text"
-    text = pyrage.decrypt(originals.path_of(stored).read_bytes(), [custodian_identity])
+    text = pyrage.decrypt(originals.sealed(stored), [custodian_identity])
     assert "我要退党" in text.decode()
 
 
@@ -136,3 +140,44 @@ def test_the_channel_of_a_transcription_screen_cannot_be_swapped(personas):
 
 def test_an_unknown_transcription_channel_is_404(personas):
     assert sign_in("olga").get("/console/transcribe/pigeon/").status_code == 404
+
+
+def files_of_the_data_folder() -> dict[Path, tuple[int, int]]:
+    """Every file under the data folders, with its modification and change time."""
+    folders = {Path(settings.DATA_DIR), Path(settings.TUIDANG_LOG_DIR)}
+    return {
+        path: (path.stat().st_mtime_ns, path.stat().st_ctime_ns)
+        for folder in folders
+        if folder.exists()
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+def test_an_intake_with_an_upload_writes_no_file_and_age_opens_the_original(
+    personas, custodian_identity, tmp_path
+):
+    """A file written for an original would carry the second of the intake in
+    its modification and change times; the original goes into its row."""
+    client = sign_in("olga")
+    data = {**BANKNOTE, "channel": "banknote_poster", "photo": upload(photo_with_gps())}
+    database = Path(settings.DATABASES["default"]["NAME"]).name
+    before = files_of_the_data_folder()
+    assert submit(client, "/console/transcribe/banknote-poster/", data).status_code == 200
+    after = files_of_the_data_folder()
+    touched = {path for path, times in after.items() if before.get(path) != times}
+    assert {path for path in touched if not path.name.startswith(database)} == set()
+    assert not (Path(settings.DATA_DIR) / "originals").exists()
+
+    stored = Original.objects.get()
+    sealed = tmp_path / "original.age"
+    sealed.write_bytes(originals.sealed(stored))
+    key = tmp_path / "custodian.txt"
+    key.write_text(str(custodian_identity) + "\n")
+    opened = subprocess.run(
+        [shutil.which("age") or "age", "-d", "-i", str(key), str(sealed)],
+        capture_output=True,
+        check=True,
+    ).stdout
+    image = Image.open(io.BytesIO(opened))
+    assert image.format == "JPEG" and len(image.getexif()) == 0

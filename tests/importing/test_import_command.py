@@ -15,7 +15,7 @@ from tuidang.ledger.client import DirectorySource
 from tuidang.ledger.verify import verify_log
 from tuidang.registry import tally
 from tuidang.registry.choices import Channel, Status
-from tuidang.registry.models import Declaration, LogEntry, Person
+from tuidang.registry.models import Declaration, LogEntry, PendingEntry, Person
 from tuidang.transparency import keys, published
 
 from .helpers import EXAMPLES, row, write_csv
@@ -41,7 +41,7 @@ def test_the_sample_csv_is_imported_counted_and_logged():
         (Channel.IMPORT, Status.ACCEPTED)
     }
     assert tally.check() == [] and tally.check_log() == []
-    assert LogEntry.objects.count() == 4
+    assert PendingEntry.objects.count() == 4
 
 
 def test_the_sample_jsonl_is_imported_and_the_log_verifies(publish):
@@ -79,7 +79,7 @@ def test_rows_an_earlier_batch_imported_are_skipped_in_a_new_batch(tmp_path):
 
 
 def test_rows_already_imported_anywhere_in_a_long_file_are_skipped_and_counted_once(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, publish
 ):
     # Chunks of 2: all new, half old, all new, all old, old then new. On SQLite
     # a chunk is inserted before its keys are looked up, so this walks both ways.
@@ -103,6 +103,7 @@ def test_rows_already_imported_anywhere_in_a_long_file_are_skipped_and_counted_o
         "H",
     ]
     assert tally.check() == [] and tally.check_log() == []
+    publish()
     assert list(LogEntry.objects.order_by("index").values_list("index", flat=True)) == list(
         range(11)
     )
@@ -125,7 +126,10 @@ def test_a_failure_while_storing_leaves_nothing_of_the_batch(tmp_path, monkeypat
     with pytest.raises(OSError, match="injected"):
         _import(path)
     assert Declaration.objects.count() == 0 and Person.objects.count() == 0
-    assert LogEntry.objects.count() == 0 and ImportBatch.objects.count() == 0
+    assert (
+        PendingEntry.objects.count() == LogEntry.objects.count() == 0
+        and ImportBatch.objects.count() == 0
+    )
     assert tally.total() == 0
 
 
@@ -165,7 +169,10 @@ def test_every_bad_line_is_reported_and_nothing_is_written(tmp_path):
         "line 8: key: repeats the key of an earlier line",
         "line 9: people.0.true_name: Enter the true name, or choose an alias.",
     ]
-    assert Declaration.objects.count() == 0 and LogEntry.objects.count() == 0
+    assert (
+        Declaration.objects.count() == 0
+        and PendingEntry.objects.count() == LogEntry.objects.count() == 0
+    )
     assert ImportBatch.objects.count() == 0 and tally.total() == 0
 
 

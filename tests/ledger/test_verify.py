@@ -70,6 +70,7 @@ def tally_at(directory, size):
     return {
         "tree_size": size,
         "root_hash": base64.b64encode(root).decode(),
+        "checkpoint": sign_checkpoint(Checkpoint(TEST_ORIGIN, size, root), make_signer()).decode(),
         "totals": compute_totals(ENTRIES[:size]),
     }
 
@@ -379,3 +380,82 @@ def test_an_empty_log_verifies_with_zero_totals(tmp_path):
     }
     result = verify_log(DirectorySource(tmp_path), signer.verifier, tally=empty)
     assert result.checkpoint.size == 0 and result.totals == compute_totals([])
+
+
+def test_a_tally_names_a_checkpoint_signed_by_the_log_key_for_its_size_and_root(log):
+    directory, _ = log
+    verifier = make_signer().verifier
+
+    def refused(tally, match):
+        with pytest.raises(TotalMismatch, match=match):
+            verify_log(DirectorySource(directory), verifier, tally=tally)
+
+    good = tally_at(directory, 700)
+    assert verify_log(DirectorySource(directory), verifier, tally=good).tally_size == 700
+    refused(good | {"checkpoint": None}, "names no signed checkpoint for its tree size 700")
+    refused({k: v for k, v in good.items() if k != "checkpoint"}, "names no signed checkpoint")
+    refused(good | {"checkpoint": 7}, "must be the text of a signed checkpoint")
+    # the checkpoint of another size than the totals claim
+    refused(good | {"checkpoint": tally_at(directory, 500)["checkpoint"]}, "tree_size 700")
+    # signed by another key, or for another origin, or altered after signing
+    root = base64.b64decode(good["root_hash"])
+    stranger = Signer(TEST_ORIGIN, b"\x01" * 32)
+    refused(
+        good
+        | {"checkpoint": sign_checkpoint(Checkpoint(TEST_ORIGIN, 700, root), stranger).decode()},
+        "not a checkpoint of this log signed by its key",
+    )
+    other_origin = sign_checkpoint(
+        Checkpoint("other.example/log", 700, root), make_signer()
+    ).decode()
+    refused(good | {"checkpoint": other_origin}, "not a checkpoint of this log")
+    altered = good["checkpoint"].replace("\n700\n", "\n701\n", 1)
+    refused(good | {"checkpoint": altered}, "not a checkpoint of this log")
+
+
+def test_a_tally_and_its_checkpoint_for_another_tree_are_refused_even_if_consistent(log):
+    """Totals, root and checkpoint that agree with each other (a forked tree
+    signed by the same key) but not with the verified log are refused."""
+    directory, _ = log
+    forked_root = bytes(32)
+    tally = tally_at(directory, 1000) | {
+        "root_hash": base64.b64encode(forked_root).decode(),
+        "checkpoint": sign_checkpoint(
+            Checkpoint(TEST_ORIGIN, 1000, forked_root), make_signer()
+        ).decode(),
+    }
+    with pytest.raises(TotalMismatch, match="disagree on the root at size 1000"):
+        verify_log(DirectorySource(directory), make_signer().verifier, tally=tally)
+    tally = tally_at(directory, 1000) | {"tree_size": 1001}
+    with pytest.raises(TotalMismatch, match="claims tree size 1001, beyond the verified"):
+        verify_log(DirectorySource(directory), make_signer().verifier, tally=tally)
+
+
+def test_the_command_line_names_the_size_it_compared_and_warns_of_older_totals(
+    log, tmp_path, capsys
+):
+    directory, _ = log
+    vkey = make_signer().verifier.key_string()
+    path = tmp_path / "tally.json"
+
+    def run(size):
+        path.write_text(json.dumps(tally_at(directory, size)))
+        status = main(["verify", str(directory), "--vkey", vkey, "--tally", str(path)])
+        captured = capsys.readouterr()
+        return status, json.loads(captured.out), captured.err
+
+    status, report, err = run(1000)
+    assert status == 0 and report["tally_tree_size"] == 1000 and not report["tally_is_older"]
+    assert "Compared the published totals with the log at tree size 1000." in err
+    assert "Warning" not in err
+    status, report, err = run(700)
+    assert status == 0 and report["tally_tree_size"] == 700 and report["tally_is_older"]
+    assert report["tree_size"] == 1000
+    assert "Compared the published totals with the log at tree size 700." in err
+    assert (
+        "Warning: the published totals are at tree size 700, older than the checkpoint"
+        " verified (tree size 1000)" in err
+    )
+    path.write_text(json.dumps(tally_at(directory, 1000) | {"tree_size": 1001}))
+    assert main(["verify", str(directory), "--vkey", vkey, "--tally", str(path), "--quiet"]) == 1
+    assert "beyond the verified checkpoint's 1000" in capsys.readouterr().err

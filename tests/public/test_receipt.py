@@ -47,3 +47,11 @@ def test_a_bad_code_gets_a_clear_message(code, message):
 def test_the_lookup_form_posts_and_has_no_autocomplete():
     html = browser().get("/receipt/").content.decode()
     assert 'method="post"' in html and 'autocomplete="off"' in html
+
+
+def test_an_accepted_declaration_not_yet_published_is_counted_and_comes_with_the_next_batch():
+    receipt = make_declaration(accept=True)
+    html = submit(browser(), "/en/receipt/", {"code": receipt.code}).content.decode()
+    assert "It is accepted and counted." in html
+    assert "with the next publication batch" in html
+    assert "In the public log" not in html

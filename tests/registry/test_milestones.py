@@ -23,18 +23,22 @@ def test_thresholds_between_include_the_step_multiples_and_named_ones(settings):
     assert milestones.thresholds_between(0, 99) == [99]
 
 
-def test_crossing_a_milestone_records_the_day_once(settings):
+def test_crossing_a_milestone_records_the_day_once(settings, publish):
     settings.TUIDANG_MILESTONE_STEP = 3
     named()
     make_declaration(accept=True, unnamed_persons=1)
+    publish()
     assert not Milestone.objects.exists()
     make_declaration(accept=True, unnamed_persons=3)
+    assert not Milestone.objects.exists()  # crossed when published, not before
+    publish()
     today = datetime.datetime.now(datetime.UTC).date()
     assert list(Milestone.objects.values_list("threshold", "crossed_on")) == [
         (6, today),
         (3, today),
     ]
     make_declaration(accept=True, unnamed_persons=0)
+    publish()
     assert Milestone.objects.count() == 2
 
 

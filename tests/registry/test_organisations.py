@@ -111,10 +111,10 @@ def test_a_running_sequencer_accepts_an_organisation_added_after_it_started(publ
 
 def test_the_log_check_refuses_a_code_that_was_never_configured():
     from tuidang.ledger.entries import EntryChecker
-    from tuidang.registry.models import LogEntry
+    from tuidang.registry.models import PendingEntry
 
     make_declaration(accept=True, organisations=["party"])
-    line = LogEntry.objects.get().line.replace("orgs=party", "orgs=politburo")
+    line = PendingEntry.objects.get().line.replace("orgs=party", "orgs=politburo")
     with pytest.raises(EntryError):
         EntryChecker(organisations.all_codes())(line.encode("ascii"))
 
@@ -135,9 +135,10 @@ def test_within_a_request_the_organisations_are_read_once(django_assert_num_quer
         organisations.codes()
 
 
-def test_a_page_naming_the_organisations_of_many_declarations_reads_them_once(client):
+def test_a_page_naming_the_organisations_of_many_declarations_reads_them_once(client, publish):
     for number in range(5):
         make_declaration(accept=True, organisations=["party", "league"], statement=f"声明{number}")
+    publish()
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/statements/").status_code == 200
     reads = [q["sql"] for q in queries.captured_queries if "registry_organisation" in q["sql"]]

@@ -49,6 +49,7 @@ def test_the_walk_finds_every_kind_of_route():
         "/declare/",
         "/en/declare/for-others/",
         "/zh-hant/receipt/",
+        "/en/receipt/withdraw/",
         "/leave/",
         "/console/login/",
         "/console/moderation/1/act/",

@@ -97,7 +97,7 @@ def test_crawlers_are_kept_to_the_public_read_side():
     robots = client.get("/robots.txt").content.decode()
     for path in ("/declare/", "/en/declare/", "/zh-hant/receipt/", "/console/", "/leave/"):
         assert f"Disallow: {path}" in robots
-    for path in ("/declare/", "/en/receipt/", "/console/login/"):
+    for path in ("/declare/", "/en/receipt/", "/zh-hant/receipt/withdraw/", "/console/login/"):
         assert "noindex" in client.get(path)["X-Robots-Tag"], path
     for path in ("/", "/en/statements/", "/api/v1/tally"):
         assert not client.get(path).has_header("X-Robots-Tag"), path

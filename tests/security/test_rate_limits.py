@@ -11,9 +11,11 @@ from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
+from tuidang.registry.choices import Status
 from tuidang.registry.models import Declaration
 from tuidang.web import ratelimit
 
+from ..factories import make_declaration
 from .conftest import CLIENT_ADDRESS
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +99,23 @@ def test_receipt_lookups_have_their_own_limit():
     assert answers[5] == 429
 
 
+def test_withdrawals_share_the_receipt_lookup_limit():
+    # Each tries a receipt code: a client cannot get more guesses by switching form.
+    receipt = make_declaration(accept=True)
+    client = Client()
+    paths = ["/receipt/", "/en/receipt/withdraw/", "/zh-hant/receipt/withdraw/"] * 2
+    answers = [
+        client.post(path, {"code": "x"}, REMOTE_ADDR=CLIENT_ADDRESS).status_code for path in paths
+    ]
+    assert answers[:5] == [400] * 5
+    assert answers[5] == 429
+    withdrawal = {"code": receipt.code, "confirm": "yes", "action": "withdraw", "seen": "accepted"}
+    refused = client.post("/en/receipt/withdraw/", withdrawal, REMOTE_ADDR=CLIENT_ADDRESS)
+    assert refused.status_code == 429
+    assert "Too many requests" in refused.content.decode()
+    assert Declaration.objects.get().status == Status.ACCEPTED
+
+
 def test_another_client_is_not_held_back():
     client = Client()
     for _ in range(4):
@@ -108,7 +127,8 @@ def test_reading_pages_is_never_limited():
     client = Client()
     for _ in range(4):
         api_declare(client)
-    for path in ("/", "/declare/", "/receipt/", "/statements/", "/api/v1/tally"):
+    pages = ("/", "/declare/", "/receipt/", "/receipt/withdraw/", "/statements/", "/api/v1/tally")
+    for path in pages:
         assert client.get(path, REMOTE_ADDR=CLIENT_ADDRESS).status_code == 200
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 TUIDANG = [sys.executable, "-m", "tuidang.cli"]
+PUBLISH_INTERVAL = 1
 
 
 def subprocess_env(data_dir: Path) -> dict:
@@ -27,6 +28,9 @@ def subprocess_env(data_dir: Path) -> dict:
     # The rate limiter runs (so the scans of the data folder cover it) but never
     # refuses: load and crash tests post many declarations from 127.0.0.1.
     env["TUIDANG_RATE_LIMITS"] = "intake=1000000/600 receipt=1000000/600"
+    # Publication batches every second, at whole seconds (the demo's 30 s
+    # would make every test wait); the privacy scan checks file times against it.
+    env["TUIDANG_PUBLISH_INTERVAL"] = str(PUBLISH_INTERVAL)
     return env
 
 
@@ -57,7 +61,7 @@ def free_port() -> int:
 
 
 class RunningServer:
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, env: dict | None = None):
         self.data_dir = data_dir
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -66,7 +70,7 @@ class RunningServer:
         self._log = open(self.log_path, "wb")  # noqa: SIM115
         self.process = subprocess.Popen(
             [*TUIDANG, "demo", "--port", str(self.port), "--seed", "0"],
-            env=subprocess_env(data_dir),
+            env={**subprocess_env(data_dir), **(env or {})},
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )

@@ -65,13 +65,18 @@ def test_receipts_and_totals_verify_against_the_live_server(server):
     assert verified.returncode == 0, verified.stderr
     assert json.loads(verified.stdout)["totals"] == published["totals"]
 
+    indices = []
     for code in codes:
         found = outside("receipt", code, "--log", log, "--vkey", vkey)
         assert found.returncode == 0, found.stderr
         assert json.loads(found.stdout)["entry"].startswith("declare ")
-    by_index = outside("receipt", codes[1], "--log", log, "--vkey", vkey, "--index", "1")
+        indices.append(json.loads(found.stdout)["index"])
+    assert sorted(indices) == [0, 1, 2]  # in the batch's random order
+    index = str(indices[1])
+    by_index = outside("receipt", codes[1], "--log", log, "--vkey", vkey, "--index", index)
     assert by_index.returncode == 0, by_index.stderr
-    wrong_index = outside("receipt", codes[1], "--log", log, "--vkey", vkey, "--index", "0")
+    other = str(indices[0])
+    wrong_index = outside("receipt", codes[1], "--log", log, "--vkey", vkey, "--index", other)
     assert wrong_index.returncode == 1 and "does not commit to this receipt" in wrong_index.stderr
 
     unknown = outside("receipt", "0000-0000-0000-0000", "--log", log, "--vkey", vkey)

@@ -85,6 +85,7 @@ def get_proof_of_work(request: HttpRequest):
     response={201: ReceiptOut, 200: ReceiptOut, 422: ErrorOut, 400: ErrorOut, 413: ErrorOut},
     summary="Record a declaration (starts as received, reviewed before counting)",
 )
+@decorate_view(never_cache)  # the answer carries the receipt code: no cache may keep it
 def post_declaration(
     request: HttpRequest,
     body: DeclarationIn,

@@ -112,3 +112,44 @@ class StatementForm(forms.Form):
 
 class RevokeForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=RevokeReason.choices)
+
+
+class UnsealRequestForm(forms.Form):
+    """A custodian's request to export sealed values (console/unsealing.py)."""
+
+    scope = forms.ChoiceField(
+        label=_("What to export"),
+        choices=[
+            ("declarations", _("The sealed values of the declarations listed below")),
+            ("everything", _("Everything (key rotation): needs two other custodians")),
+        ],
+        widget=forms.RadioSelect,
+        initial="declarations",
+    )
+    declarations = forms.CharField(
+        label=_("Declaration numbers, separated by spaces or commas"),
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs=PRIVATE),
+    )
+    reason = forms.CharField(
+        label=_("Reason (who asked, why these values must be opened)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, **PRIVATE}),
+    )
+
+    def clean_declarations(self):
+        text = self.cleaned_data["declarations"].replace(",", " ").replace("#", " ")
+        try:
+            ids = [int(part) for part in text.split()]
+        except ValueError:
+            raise forms.ValidationError(_("Only declaration numbers, please.")) from None
+        if any(n <= 0 or n > 2**62 for n in ids):
+            raise forms.ValidationError(_("Only declaration numbers, please."))
+        return ids
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scope") == "declarations" and not data.get("declarations"):
+            self.add_error("declarations", _("Name at least one declaration."))
+        return data

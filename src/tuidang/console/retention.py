@@ -8,6 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.utils import timezone
 
 from tuidang.registry.choices import Channel
@@ -52,17 +53,13 @@ def period(channel: str) -> datetime.timedelta:
 
 def delete_due(today: datetime.date | None = None) -> int:
     """Delete every original whose day has come; returns how many."""
-    from tuidang.console import originals
     from tuidang.console.models import Original
 
     today = today or timezone.now().date()
-    deleted = 0
-    for original in Original.objects.filter(deleted_on__isnull=True, delete_on__lte=today):
-        path = originals.path_of(original)
-        if path is not None:
-            path.unlink(missing_ok=True)
-        original.file_name = ""
-        original.deleted_on = today
-        original.save(update_fields=["file_name", "deleted_on"])
-        deleted += 1
-    return deleted
+    if connection.vendor == "sqlite":
+        # SQLite then overwrites the freed pages with zeros instead of leaving
+        # the old ciphertext in the database file (per connection).
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = ON")
+    due = Original.objects.filter(deleted_on__isnull=True, delete_on__lte=today)
+    return due.update(sealed_content=None, deleted_on=today)

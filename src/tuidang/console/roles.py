@@ -26,6 +26,7 @@ class Permission(models.TextChoices):
     CONFIGURE = "configure", _("Organisations and milestones")
     AUDIT = "audit", _("Read the audit log")
     CUSTODY = "custody", _("See custodian recipients and the retention schedule")
+    UNSEAL = "unseal", _("Request and approve the export of sealed values")
 
 
 MATRIX: dict[str, frozenset[str]] = {
@@ -41,7 +42,9 @@ MATRIX: dict[str, frozenset[str]] = {
             Permission.CUSTODY,
         }
     ),
-    Role.CUSTODIAN: frozenset({Permission.ACCOUNT, Permission.AUDIT, Permission.CUSTODY}),
+    Role.CUSTODIAN: frozenset(
+        {Permission.ACCOUNT, Permission.AUDIT, Permission.CUSTODY, Permission.UNSEAL}
+    ),
 }
 
 

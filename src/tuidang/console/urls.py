@@ -14,6 +14,7 @@ from tuidang.console.views import (
     moderation,
     review,
     signin,
+    unsealing,
 )
 
 app_name = "console"
@@ -41,4 +42,6 @@ urlpatterns = [
     path("admin/milestones/", configuration.milestones_page, name="milestones"),
     path("custodians/", administration.custodians, name="custodians"),
     path("audit/", audit_log.audit_log, name="audit"),
+    path("unsealing/", unsealing.requests_page, name="unsealing"),
+    path("unsealing/<int:request_id>/", unsealing.request_page, name="unseal_request"),
 ]

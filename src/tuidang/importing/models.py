@@ -15,7 +15,6 @@ class ImportBatch(models.Model):
         default=0, help_text="Rows whose key an earlier batch had already imported."
     )
     persons = models.BigIntegerField(default=0)
-    first_log_index = models.BigIntegerField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"batch {self.batch_id}: {self.accepted} accepted"

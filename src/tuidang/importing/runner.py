@@ -46,7 +46,6 @@ class Report:
     already_present: int = 0
     persons: int = 0
     already_imported: bool = False
-    log_indices: range = range(0)
     error_count: int = 0
     errors: list[file_rows.LineError] = field(default_factory=list)
 
@@ -130,11 +129,10 @@ def _run(path, kind, digest, report, progress, on_error, receipts_path) -> Repor
                         progress.update(len(chunk))
                 if not report.ok:
                     raise _RollBack
-                report.log_indices = intake.finish()
+                intake.finish()
             report.persons = intake.persons
             batch.rows, batch.accepted = report.rows, report.accepted
             batch.already_present, batch.persons = report.already_present, report.persons
-            batch.first_log_index = report.log_indices.start if report.log_indices else None
             batch.save()
     except _RollBack:
         report.accepted = report.already_present = 0

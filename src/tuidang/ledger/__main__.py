@@ -49,18 +49,29 @@ def _verify(args: argparse.Namespace) -> int:
     )
     if not args.quiet:
         print(file=sys.stderr)
-    print(
-        json.dumps(
-            {
-                "ok": True,
-                "origin": result.checkpoint.origin,
-                "tree_size": result.checkpoint.size,
-                "totals": result.totals,
-            },
-            indent=2,
-            sort_keys=True,
+    if result.tally_size is not None and not args.quiet:
+        print(
+            f"Compared the published totals with the log at tree size {result.tally_size}.",
+            file=sys.stderr,
         )
-    )
+    if result.tally_is_older:
+        print(
+            f"Warning: the published totals are at tree size {result.tally_size}, older than"
+            f" the checkpoint verified (tree size {result.checkpoint.size}); they were checked"
+            f" at their own size, and the {result.checkpoint.size - result.tally_size} newer"
+            " entries are in no published total yet.",
+            file=sys.stderr,
+        )
+    report = {
+        "ok": True,
+        "origin": result.checkpoint.origin,
+        "tree_size": result.checkpoint.size,
+        "totals": result.totals,
+    }
+    if result.tally_size is not None:
+        report["tally_tree_size"] = result.tally_size
+        report["tally_is_older"] = result.tally_is_older
+    print(json.dumps(report, indent=2, sort_keys=True))
     return 0
 
 

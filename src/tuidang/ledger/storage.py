@@ -18,6 +18,11 @@ Contract (what is durable when a call returns):
   specification allows stale partial tiles to be kept or deleted).
 * One writer at a time: ``lock()`` takes an exclusive ``flock`` on
   ``.lock`` inside the directory.  Readers need no lock.
+* ``file_time``: when set (seconds since the epoch), every file written and
+  every directory whose entries change get that access and modification
+  time, so a file's times say no more than the writer wants known (a log that
+  publishes in batches dates them to the batch).  The inode change time is
+  the kernel's and cannot be set: it is the time of the write itself.
 """
 
 from __future__ import annotations
@@ -58,6 +63,7 @@ class DirectoryStore:
         self._lock_fd: int | None = None
         self._known_dirs: set[str] = set()  # exist (made by _ensure_dir)
         self._synced_dirs: set[str] = set()  # their entries in their parents are durable
+        self.file_time: float | None = None
 
     # -- reading ---------------------------------------------------------
     def full_path(self, path: str) -> str:
@@ -120,12 +126,30 @@ class DirectoryStore:
             while view:
                 written = os.write(fd, view)
                 view = view[written:]
+            if self.file_time is not None:
+                os.utime(fd, (self.file_time, self.file_time))
             if fsync:
                 os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(tmp, target)
         return directory
+
+    def stamp_directories(self, directories: Iterable[str]) -> None:
+        """Give these directories (absolute paths) and their parents up to the
+        root the ``file_time``, if one is set: adding, renaming or removing a
+        file sets its directory's modification time to now."""
+        if self.file_time is None:
+            return
+        stamped: set[str] = set()
+        for directory in directories:
+            while directory not in stamped:
+                if os.path.isdir(directory):
+                    os.utime(directory, (self.file_time, self.file_time))
+                stamped.add(directory)
+                if directory == self.root or not directory.startswith(self.root + os.sep):
+                    break
+                directory = os.path.dirname(directory)
 
     @staticmethod
     def _fsync_dir(directory: str) -> None:
@@ -174,6 +198,7 @@ class DirectoryStore:
     def write_checkpoint(self, data: bytes) -> None:
         """Atomically replace ``checkpoint``; durable on return (commit point)."""
         directory = self._put(CHECKPOINT_PATH, data, fsync=True)
+        self.stamp_directories([directory])
         self._fsync_dir(directory)
 
     def remove_partials(self, tile_path_without_suffix: str) -> list[str]:
@@ -191,6 +216,7 @@ class DirectoryStore:
         self._known_dirs.discard(directory)
         self._synced_dirs.discard(directory)
         shutil.rmtree(directory, ignore_errors=True)
+        self.stamp_directories([os.path.dirname(directory)])
         return removed
 
 
@@ -219,6 +245,7 @@ class WriteBatch:
     def commit(self) -> list[str]:
         """Make every file put durable; return their paths."""
         store = self._store
+        store.stamp_directories(self._directories)
         if len(self._paths) <= SMALL_BATCH:
             store._sync_directories(self._directories)
         else:

@@ -9,7 +9,12 @@ RFC 9162 hashing and proofs, and the tuidang totals (docs/log-format.md).
    root (TileMismatch names the first bad tile);
 3. every entry against its leaf hash in the level 0 tile (EntryMismatch);
 4. the totals recomputed from the entries, optionally against a published
-   tally (TotalMismatch), at the tree size the tally names;
+   tally (TotalMismatch), at the tree size the tally names: that size may be
+   smaller than the checkpoint's (totals published before the latest
+   checkpoint; ``VerifiedLog.tally_is_older`` says so), never larger; its root
+   hash must be the log's root at that size, and its ``checkpoint`` field must
+   be a checkpoint signed by the same key for exactly that size and root (only
+   the empty tally of a log without a checkpoint may leave it null);
 5. optionally, a consistency proof from an older checkpoint
    (InconsistentCheckpoint).
 
@@ -125,6 +130,12 @@ class VerifiedLog:
     tally_size: int | None = None
     """Tree size of the tally that was compared, if any."""
 
+    @property
+    def tally_is_older(self) -> bool:
+        """The published totals were compared at a smaller tree size than the
+        checkpoint verified: they lag behind the log."""
+        return self.tally_size is not None and self.tally_size < self.checkpoint.size
+
 
 def as_verifier(key: str | Verifier) -> Verifier:
     if isinstance(key, Verifier):
@@ -136,7 +147,10 @@ def as_verifier(key: str | Verifier) -> Verifier:
 
 
 def read_checkpoint(
-    source: LogSource, verifier: Verifier, origin: str | None = None, data: bytes | None = None
+    source: LogSource | None,
+    verifier: Verifier,
+    origin: str | None = None,
+    data: bytes | None = None,
 ) -> Checkpoint:
     """Fetch (or take) a checkpoint and verify its signature and origin."""
     if data is None:
@@ -242,6 +256,8 @@ def verify_log(
     checkpoint = read_checkpoint(source, verifier, origin)
     size = checkpoint.size
     tally_size, tally_root, tally_totals = _parse_tally(tally, size)
+    if tally is not None:
+        _check_tally_checkpoint(tally, verifier, checkpoint, tally_size, tally_root)
 
     counter = Tally(organisations)
     totals_at_tally: dict | None = counter.totals() if tally_size == 0 else None
@@ -350,9 +366,42 @@ def _parse_tally(tally: dict | None, size: int) -> tuple[int | None, bytes | Non
         ) from None
     if tally_size > size:
         raise TotalMismatch(
-            f"the tally is at tree size {tally_size}, beyond the checkpoint's {size}"
+            f"the tally claims tree size {tally_size}, beyond the verified checkpoint's {size}"
         )
     return tally_size, root, totals
+
+
+def _check_tally_checkpoint(
+    tally: dict, verifier: Verifier, checkpoint: Checkpoint, tally_size: int, tally_root: bytes
+) -> None:
+    """The tally's ``checkpoint``: the signed note of the tree size and root it
+    claims, by the log's own key and origin."""
+    text = tally.get("checkpoint")
+    if text is None:
+        if tally_size == 0:
+            return
+        raise TotalMismatch(f"the tally names no signed checkpoint for its tree size {tally_size}")
+    if not isinstance(text, str):
+        raise TotalMismatch("the tally's checkpoint must be the text of a signed checkpoint")
+    try:
+        named = read_checkpoint(
+            None, verifier, checkpoint.origin, data=text.encode("utf-8", "surrogatepass")
+        )
+    except VerificationError as exc:
+        raise TotalMismatch(
+            f"the tally's checkpoint is not a checkpoint of this log signed by its key ({exc})"
+        ) from None
+    if named.size != tally_size or named.root_hash != tally_root:
+        claimed = base64.b64encode(tally_root).decode()
+        signed = base64.b64encode(named.root_hash).decode()
+        raise TotalMismatch(
+            f"the tally's tree_size {tally_size} and root_hash {claimed} are not those of"
+            f" its signed checkpoint (size {named.size}, root {signed})"
+        )
+    if named.size == checkpoint.size and named.root_hash != checkpoint.root_hash:
+        raise TotalMismatch(
+            f"the tally's signed checkpoint and the log's disagree on the root at size {named.size}"
+        )
 
 
 def _compare_tally(

@@ -187,3 +187,12 @@ class ReceiptLookupForm(forms.Form):
         max_length=40,
         widget=forms.TextInput(attrs={**PRIVATE, "placeholder": "XXXX-XXXX-XXXX-XXXX"}),
     )
+
+
+class WithdrawForm(ReceiptLookupForm):
+    """The receipt code of the declaration to withdraw and, on the confirmation
+    page, the declarant's explicit confirmation."""
+
+    confirm = forms.BooleanField(
+        label=_("I understand that this cannot be undone."), required=False
+    )

@@ -29,7 +29,6 @@ from tuidang.registry import (
     aliases,
     bulk_rows,
     log_entries,
-    milestones,
     organisations,
     receipts,
     scrubber,
@@ -60,7 +59,7 @@ from tuidang.registry.models import (
     NAME_MAX,
     STATEMENT_MAX,
     Declaration,
-    LogEntry,
+    PendingEntry,
     Person,
 )
 from tuidang.registry.text import normalise_block, normalise_line
@@ -578,10 +577,10 @@ class BatchIntake:
     PostgreSQL); a declaration whose idempotency key is already stored is not
     stored again (its receipt comes back `replayed`, without a code).
     `finish()` then changes the counters once with the summed contributions and
-    appends the batch's declare entries to the log with a range of indices
-    allocated at once — so the counters' row locks are held only for that last
-    step. Until `finish()` runs nothing is counted; log lines wait in a
-    temporary file, so memory stays constant.
+    queues the batch's declare entries for the next publication batch — so
+    the counters' row locks are held only for that last step. Until
+    `finish()` runs nothing is counted; log lines wait in a temporary file, so
+    memory stays constant.
 
     On PostgreSQL the batch sets the caller's transaction's constraints
     IMMEDIATE (see `__init__`): rows inserted after it in that transaction
@@ -729,28 +728,24 @@ class BatchIntake:
         ours = {row[0] for row in rows}  # "id" is the tuple rows' first column
         return {h: row for h, row in self._stored_keys(hashes).items() if row[0] not in ours}
 
-    def finish(self) -> range:
-        """Count the batch and append its log entries; returns their indices."""
+    def finish(self) -> int:
+        """Count the batch and queue its declare entries for the next
+        publication batch (`log_batches.cut` gives them their indices);
+        returns how many were queued."""
         if not self.accepted:
-            return range(0)
-        before = tally.total()
+            return 0
         self._changes.update(self._builder.take_changes())
         tally.count_in_many(self._changes, self.accepted)
-        end = tally.counter("entries", "")
-        start = end - self.accepted
         self._spool.seek(0)
         rows = (
-            (index, int(pk), log_entries.DECLARE, line[:-1])
-            for index, (pk, _, line) in enumerate(
-                (text.partition(" ") for text in self._spool), start
-            )
+            (int(pk), log_entries.DECLARE, line[:-1])
+            for pk, _, line in (text.partition(" ") for text in self._spool)
         )
         # In slices, so that each statement's foreign-key checks stay few.
         while slice_ := list(itertools.islice(rows, _LOG_SLICE)):
-            bulk_rows.insert(LogEntry, ["index", "declaration_id", "kind", "line"], slice_)
+            bulk_rows.insert(PendingEntry, ["declaration_id", "kind", "line"], slice_)
         self._spool.close()
-        milestones.record_crossings(before, before + self.persons, timezone.now().date())
-        return range(start, end)
+        return self.accepted
 
     def _alias_taken_here(self, name: str) -> bool:
         """Taken earlier in this chunk (not yet stored); reserves it if not."""

@@ -1,11 +1,11 @@
 """What the public log says about a declaration: the canonical declare and
-revoke entries (docs/log-format.md), built with `tuidang.ledger.entries`, and
-their place in the log.
+revoke entries (docs/log-format.md), built with `tuidang.ledger.entries`.
 
-Entries are appended by `tuidang.registry.transitions`, in the transaction
-that changes the status, right after the counters: the `entries` counter is the
-log's size, and its row lock (PostgreSQL) or the immediate transaction (SQLite)
-makes the index allocation serial, so committed indices have no gaps.
+`tuidang.registry.transitions` queues an entry (`PendingEntry`) in the
+transaction that changes the status, right after the counters, whose `entries`
+counter counts every entry, queued or sequenced. The entry gets its place in
+the log only when the sequencer cuts the next publication batch
+(`registry.log_batches`).
 """
 
 import datetime
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from tuidang.ledger import entries as ledger_entries
 from tuidang.registry import organisations, tally
-from tuidang.registry.models import Declaration, LogEntry
+from tuidang.registry.models import Declaration, LogEntry, PendingEntry
 
 DECLARE = "declare"
 REVOKE = "revoke"
@@ -41,21 +41,19 @@ def declare_line(declaration: Declaration, namings: Iterable[str] | None = None)
     ).encode()
 
 
-def _append(declaration: Declaration, kind: str, line: bytes) -> LogEntry:
-    index = tally.counter("entries", "") - 1  # the counter already counts this entry
-    return LogEntry.objects.create(
-        index=index, declaration=declaration, kind=kind, line=line.decode("ascii")
+def append_declare(declaration: Declaration) -> PendingEntry:
+    """Queue the declare entry of a declaration just accepted (inside that
+    transaction, after `tally.count_in`)."""
+    return PendingEntry.objects.create(
+        declaration=declaration, kind=DECLARE, line=declare_line(declaration).decode("ascii")
     )
 
 
-def append_declare(declaration: Declaration) -> LogEntry:
-    return _append(declaration, DECLARE, declare_line(declaration))
-
-
-def append_revoke(declaration: Declaration, reason: str, day: datetime.date) -> LogEntry:
-    declared = LogEntry.objects.get(declaration=declaration, kind=DECLARE)
-    line = ledger_entries.revocation(day=day, index=declared.index, reason=reason)
-    return _append(declaration, REVOKE, line)
+def append_revoke(declaration: Declaration, day: datetime.date) -> PendingEntry:
+    """Queue the revoke entry of a declaration just revoked (inside that
+    transaction, after `tally.count_out`); its line is made when the batch is
+    cut, once the declare entry has an index (`log_batches.cut`)."""
+    return PendingEntry.objects.create(declaration=declaration, kind=REVOKE, day=day)
 
 
 def declare_entry_of(declaration: Declaration) -> LogEntry | None:

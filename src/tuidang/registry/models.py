@@ -211,10 +211,31 @@ class Milestone(models.Model):
         return f"{self.threshold} on {self.crossed_on}"
 
 
+class PendingEntry(models.Model):
+    """An entry of the public log that waits for the next publication batch,
+    written in the transaction that accepts or revokes a declaration. When the
+    sequencer cuts a batch (`registry.log_batches.cut`), every pending entry
+    gets its `LogEntry` index, in random order, and its row is deleted: so the
+    log's order says nothing about when within a batch a declaration came.
+
+    `line` is the canonical declare entry; a revoke entry's line names the
+    index of the declare entry, which may not exist yet, so it is built at the
+    cut from `day` (of the revocation) and the declaration's revoke reason."""
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=8)
+    line = models.TextField(blank=True)
+    day = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"pending {self.kind} of {self.declaration_id}"
+
+
 class LogEntry(models.Model):
-    """One entry of the public log, written in the transaction that accepts or
-    revokes a declaration. The database is the source of truth for the order
-    (`index`); the sequencer copies entries into the tiles in that order."""
+    """One entry of the public log, with its index. Created when the sequencer
+    cuts a publication batch (see `PendingEntry`); the database is the source
+    of truth for the order (`index`), and the sequencer copies entries into the
+    tiles in that order."""
 
     index = models.BigIntegerField(primary_key=True)
     declaration = models.ForeignKey(

@@ -5,7 +5,8 @@ from the declaration rows with independent SQL and reports each difference.
 
 Dimensions and keys (all count persons, except the first three):
 
-    entries       ""                      entries of the public log (declares + revokes)
+    entries       ""                      entries of the public log (declares + revokes),
+                                          those queued for the next batch included
     revocations   ""                      revoke entries
     declarations  ""                      declarations counted now (accepted, not revoked)
     total         ""                      every person counted
@@ -21,6 +22,7 @@ Dimensions and keys (all count persons, except the first three):
 docs/log-format.md, the shape the log verifier recomputes from the entries.
 """
 
+import itertools
 from collections import Counter
 from collections.abc import Iterable
 
@@ -212,9 +214,11 @@ def check() -> list[str]:
 
 
 def check_log() -> list[str]:
-    """Differences between the counters and the totals recomputed from the log
-    entries in the database by the verifier's own code; empty if none."""
+    """Differences between the counters and the totals recomputed, by the
+    verifier's own code, from the log entries in the database followed by the
+    entries queued for the next batch; empty if none."""
     from tuidang.ledger.totals import TallyError, compute_totals
+    from tuidang.registry.log_batches import pending_lines
     from tuidang.registry.models import LogEntry
 
     problems = []
@@ -222,10 +226,11 @@ def check_log() -> list[str]:
     last = LogEntry.objects.order_by("-index").values_list("index", flat=True).first()
     if size and last != size - 1:
         problems.append(f"log: {size} entries but the last index is {last} (a gap)")
-    lines = (
+    sequenced = (
         line.encode("ascii")
         for line in LogEntry.objects.order_by("index").values_list("line", flat=True).iterator()
     )
+    lines = itertools.chain(sequenced, pending_lines(size))
     try:
         from_log = compute_totals(lines, organisations.all_codes())
     except TallyError as error:

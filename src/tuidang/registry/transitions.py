@@ -1,11 +1,12 @@
 """Status changes of a declaration: received → accepted | rejected, and accepted →
-revoked. Each runs in one transaction with the tally change and the log entry,
-so counters, log and statuses can never disagree. Nothing is ever deleted."""
+revoked. Each runs in one transaction with the tally change and the queued log
+entry (published with the next batch, `registry.log_batches`), so counters,
+log and statuses can never disagree. Nothing is ever deleted."""
 
 from django.db import transaction
 from django.utils import timezone
 
-from tuidang.registry import log_entries, milestones, scrubber, tally
+from tuidang.registry import log_entries, scrubber, tally
 from tuidang.registry.choices import RejectReason, RevokeReason, StatementState, Status
 from tuidang.registry.models import STATEMENT_MAX, Declaration
 from tuidang.registry.text import normalise_block
@@ -25,14 +26,12 @@ def accept_locked(declaration: Declaration) -> None:
         raise TransitionError(
             f"Only a received declaration can be accepted, not {declaration.status}."
         )
-    before = tally.total()
     declaration.status = Status.ACCEPTED
     if declaration.statement and declaration.statement_state == StatementState.PENDING:
         declaration.statement_state = StatementState.PUBLISHED
     declaration.save(update_fields=["status", "statement_state"])
     tally.count_in(declaration)
     log_entries.append_declare(declaration)
-    milestones.record_crossings(before, before + declaration.persons, timezone.now().date())
 
 
 @transaction.atomic
@@ -102,5 +101,5 @@ def revoke(declaration_id: int, reason: str) -> Declaration:
     declaration.revoke_reason = reason
     declaration.save(update_fields=["status", "revoke_reason"])
     tally.count_out(declaration)
-    log_entries.append_revoke(declaration, reason, timezone.now().date())
+    log_entries.append_revoke(declaration, timezone.now().date())
     return declaration

@@ -38,9 +38,13 @@ limit_request_line = 4094
 limit_request_fields = 60
 limit_request_field_size = 8190
 forwarded_allow_ips = os.environ.get("TUIDANG_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# No visitor's URI, address or header text in the error log either: the filter
+# drops gunicorn's lines about malformed requests (it answers them with a 4xx)
+# and keeps "Error handling a request" without the URI (web/logging.py).
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"no_visitor": {"()": "tuidang.web.logging.GunicornNoVisitorFilter"}},
     "formatters": {
         "generic": {"format": "%(levelname)s gunicorn: %(message)s"},
     },
@@ -54,11 +58,17 @@ logconfig_dict = {
             "class": "logging.StreamHandler",
             "formatter": "generic",
             "stream": "ext://sys.stderr",
+            "filters": ["no_visitor"],
         },
     },
     "root": {"level": "WARNING", "handlers": ["error_console"]},
     "loggers": {
-        "gunicorn.error": {"level": "WARNING", "handlers": ["error_console"], "propagate": False},
+        "gunicorn.error": {
+            "level": "WARNING",
+            "handlers": ["error_console"],
+            "filters": ["no_visitor"],
+            "propagate": False,
+        },
         "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
     },
 }

@@ -1,7 +1,8 @@
-"""The custodians' export: every sealed value in the database — each person's
-sealed identity and each declaration's sealed contact — written into one tar
-file that custodians carry to an offline machine and open with the standard
-`age` tool (docs/custodians.md):
+"""The custodians' export: the sealed values of an approved unsealing request's
+scope — each person's sealed identity and each declaration's sealed contact, of
+the listed declarations or of all of them — written into one tar file that
+custodians carry to an offline machine and open with the standard `age` tool
+(docs/custodians.md; the request and its approvals: console/unsealing.py):
 
     sealed/d<declaration>-contact.age          the sealed contact of a declaration
     sealed/d<declaration>-p<position>.age      the sealed identity of one person
@@ -13,6 +14,8 @@ The server cannot open any of it: every value was encrypted to the custodian
 recipients configured when it was sealed, and is copied here byte for byte.
 Nothing is decrypted or re-encrypted, so a value sealed before a key rotation
 opens with the key of that time (see docs/custodians.md, "Rotating keys").
+No time finer than the day is written: every member of the tar and the file
+itself carry the start of the export's UTC day as their modification time.
 """
 
 import io
@@ -20,6 +23,7 @@ import json
 import os
 import tarfile
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from tuidang.registry.models import Declaration, Person
@@ -41,6 +45,10 @@ machine only; see docs/custodians.md.
 """
 
 
+def start_of_day(day: date) -> int:
+    return int(datetime.combine(day, time(0), tzinfo=UTC).timestamp())
+
+
 @dataclass
 class ExportSummary:
     path: Path
@@ -48,10 +56,11 @@ class ExportSummary:
     identities: int
 
 
-def _add(archive: tarfile.TarFile, name: str, data: bytes) -> None:
+def _add(archive: tarfile.TarFile, name: str, data: bytes, mtime: int) -> None:
     info = tarfile.TarInfo(name)
     info.size = len(data)
     info.mode = 0o600
+    info.mtime = mtime
     archive.addfile(info, io.BytesIO(data))
 
 
@@ -74,41 +83,45 @@ def _record(name, declaration_id, day, channel, status, field, **person) -> byte
     )
 
 
-def export_sealed(path: Path) -> ExportSummary:
-    """Write the export to `path`, a new file readable by its owner only."""
+def export_sealed(
+    path: Path, declaration_ids: list[int] | None = None, *, heading: str = ""
+) -> ExportSummary:
+    """Write the export to `path`, a new file readable by its owner only: the
+    sealed values of `declaration_ids`, or of every declaration when None."""
+    mtime = start_of_day(datetime.now(UTC).date())
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     index = io.BytesIO()
     contacts = identities = 0
+    declarations = Declaration.objects.exclude(sealed_contact=None)
+    people = Person.objects.exclude(sealed_identity=None)
+    if declaration_ids is not None:
+        declarations = declarations.filter(pk__in=declaration_ids)
+        people = people.filter(declaration_id__in=declaration_ids)
     with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w") as archive:
-        _add(archive, "README.txt", README.encode("utf-8"))
-        declarations = (
-            Declaration.objects.exclude(sealed_contact=None)
-            .order_by("id")
-            .values_list("id", "day", "channel", "status", "sealed_contact")
+        readme = (heading + "\n\n" if heading else "") + README
+        _add(archive, "README.txt", readme.encode("utf-8"), mtime)
+        rows = declarations.order_by("id").values_list(
+            "id", "day", "channel", "status", "sealed_contact"
         )
-        for declaration_id, day, channel, status, sealed in declarations.iterator(2000):
+        for declaration_id, day, channel, status, sealed in rows.iterator(2000):
             name = f"sealed/d{declaration_id}-contact.age"
-            _add(archive, name, bytes(sealed))
+            _add(archive, name, bytes(sealed), mtime)
             index.write(_record(name, declaration_id, day, channel, status, "contact"))
             contacts += 1
-        people = (
-            Person.objects.exclude(sealed_identity=None)
-            .order_by("declaration_id", "position")
-            .values_list(
-                "declaration_id",
-                "position",
-                "public_name",
-                "declaration__day",
-                "declaration__channel",
-                "declaration__status",
-                "sealed_identity",
-            )
+        rows = people.order_by("declaration_id", "position").values_list(
+            "declaration_id",
+            "position",
+            "public_name",
+            "declaration__day",
+            "declaration__channel",
+            "declaration__status",
+            "sealed_identity",
         )
-        for declaration_id, position, public_name, day, channel, status, sealed in people.iterator(
+        for declaration_id, position, public_name, day, channel, status, sealed in rows.iterator(
             2000
         ):
             name = f"sealed/d{declaration_id}-p{position}.age"
-            _add(archive, name, bytes(sealed))
+            _add(archive, name, bytes(sealed), mtime)
             index.write(
                 _record(
                     name, declaration_id, day, channel, status, "identity",
@@ -116,5 +129,6 @@ def export_sealed(path: Path) -> ExportSummary:
                 )
             )  # fmt: skip
             identities += 1
-        _add(archive, "index.jsonl", index.getvalue())
+        _add(archive, "index.jsonl", index.getvalue(), mtime)
+    os.utime(path, (mtime, mtime))
     return ExportSummary(path, contacts, identities)

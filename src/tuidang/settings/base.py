@@ -164,13 +164,22 @@ TUIDANG_LOG_SIGNING_KEY_FILE = Path(
 TUIDANG_LOG_ORIGIN = env.string("LOG_ORIGIN", "tuidang.invalid/log")
 TUIDANG_SEQUENCER_INTERVAL = float(env.string("SEQUENCER_INTERVAL", "1.0"))
 TUIDANG_SEQUENCER_BATCH = env.integer("SEQUENCER_BATCH", 65536, minimum=1)
+# Publication in batches (transparency/schedule.py): accepted declarations and
+# revocations enter the log, the published totals and the published statements
+# once per interval (seconds), at slots aligned to PUBLISH_AT (HH:MM, UTC).
+# 0 publishes on every sequencer pass: that dates each intake to the second,
+# so only the test settings use it.
+TUIDANG_PUBLISH_INTERVAL = env.integer("PUBLISH_INTERVAL", 86400, minimum=0)
+TUIDANG_PUBLISH_AT = env.time_of_day("PUBLISH_AT", "00:00")
 
 # Logs: no time stamps, no client addresses, no request objects (see THREAT_MODEL.md).
+# No visitor's path, query, body or header reaches a log (web/logging.py).
+LOGGING_CONFIG = "tuidang.web.logging.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "drop_request": {"()": "tuidang.web.logging.DropRequestFilter"},
+        "no_visitor": {"()": "tuidang.web.logging.NoVisitorFilter"},
     },
     "formatters": {
         "plain": {"format": "%(levelname)s %(name)s: %(message)s"},
@@ -179,7 +188,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["drop_request"],
+            "filters": ["no_visitor"],
         },
     },
     "root": {"handlers": ["console"], "level": "WARNING"},

@@ -26,3 +26,5 @@ TUIDANG_LOG_ORIGIN = env.string("LOG_ORIGIN", "demo.tuidang.invalid/log")
 TUIDANG_LOG_SIGNING_KEY_FILE = Path(
     env.string("LOG_SIGNING_KEY_FILE", str(DATA_DIR / "DEMO-ONLY-log-signing-key"))
 ).resolve()
+# A short publication interval, so that the demo's declarations show soon.
+TUIDANG_PUBLISH_INTERVAL = env.integer("PUBLISH_INTERVAL", 30, minimum=0)

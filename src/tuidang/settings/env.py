@@ -77,3 +77,19 @@ def off_or_integer(name: str, *, on: int, minimum: int, maximum: int) -> int:
     if not minimum <= number <= maximum:
         raise ImproperlyConfigured(f"{PREFIX}{name} must be from {minimum} to {maximum}.")
     return number
+
+
+def time_of_day(name: str, default: str) -> int:
+    """`HH:MM` (24-hour clock) → seconds after midnight."""
+    value = _raw(name) or default
+    hours, colon, minutes = value.partition(":")
+    if (
+        colon
+        and hours.isdigit()
+        and minutes.isdigit()
+        and len(minutes) == 2
+        and int(hours) < 24
+        and int(minutes) < 60
+    ):
+        return int(hours) * 3600 + int(minutes) * 60
+    raise ImproperlyConfigured(f"{PREFIX}{name} must be a time of day HH:MM, not {value!r}.")

@@ -21,5 +21,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 TEST_DATA_DIR = Path(DATA_DIR)
 TUIDANG_LOG_ORIGIN = "test.tuidang.invalid/log"
+# Tests cut a batch on every sequencer pass unless they test the schedule.
+TUIDANG_PUBLISH_INTERVAL = 0
 # Many tests post from one test client; tests/security/test_rate_limits.py turns limits on.
 TUIDANG_RATE_LIMITS = "off"

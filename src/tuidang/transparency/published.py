@@ -35,6 +35,11 @@ def latest() -> dict:
     }
 
 
+def tree_size() -> int:
+    """The size of the latest published checkpoint (0 before the first)."""
+    return PublishedTally.objects.filter(pk=1).values_list("tree_size", flat=True).first() or 0
+
+
 _rendered: tuple[str, bytes] | None = None
 
 

@@ -2,8 +2,9 @@
 
 `RateLimitMiddleware` runs before `ForgetClientMiddleware`, the only moment the
 client's address is known. For the intake POSTs — declare, declare for others,
-receipt lookup and `POST /api/v1/declarations` — it counts requests per client
-in fixed windows and answers 429 once a client's count passes the limit.
+receipt lookup, withdrawal by receipt code and `POST /api/v1/declarations` —
+it counts requests per client in fixed windows and answers 429 once a client's
+count passes the limit.
 
 What it keeps, and for how long:
 
@@ -18,10 +19,10 @@ default local-memory cache each worker process counts on its own (the limit is
 then per worker); a shared cache (`CACHES`) makes it one limit for all.
 
 Limits come from `TUIDANG_RATE_LIMITS`, e.g. `intake=10/600 receipt=30/600`
-(at most 10 declarations and 30 receipt lookups per client per 10 minutes);
-`off` disables them. Behind a reverse proxy the client's address is taken from
-the header named by `TUIDANG_CLIENT_ADDRESS_HEADER` (e.g. `X-Real-IP`, which the
-proxy must overwrite); see docs/deploy.md, also for Tor circuits.
+(at most 10 declarations and 30 receipt lookups or withdrawals per client per
+10 minutes); `off` disables them. Behind a reverse proxy the client's address is
+taken from the header named by `TUIDANG_CLIENT_ADDRESS_HEADER` (e.g. `X-Real-IP`,
+which the proxy must overwrite); see docs/deploy.md, also for Tor circuits.
 """
 
 import functools
@@ -83,7 +84,8 @@ def _routes() -> list[tuple[re.Pattern, str]]:
     return [
         (re.compile(rf"/{prefix}declare/(?:for-others/)?"), "intake"),
         (re.compile(r"/api/v1/declarations/?"), "intake"),
-        (re.compile(rf"/{prefix}receipt/"), "receipt"),
+        # A withdrawal tries a receipt code like a lookup: one limit for both.
+        (re.compile(rf"/{prefix}receipt/(?:withdraw/)?"), "receipt"),
     ]
 
 

@@ -23,6 +23,7 @@ def _links():
         (Permission.CONFIGURE, "console:organisations", (), _("Organisations")),
         (Permission.CONFIGURE, "console:milestones", (), _("Milestones")),
         (Permission.CUSTODY, "console:custodians", (), _("Keys and retention")),
+        (Permission.UNSEAL, "console:unsealing", (), _("Unsealing")),
         (Permission.AUDIT, "console:audit", (), _("Audit log")),
         (Permission.ACCOUNT, "console:account", (), _("My account")),
     ]

@@ -56,9 +56,8 @@ class Command(BaseCommand):
                 f"Batch {report.batch_id}: {report.error_count} bad line(s) of {report.rows}; "
                 "nothing was imported. Fix them and import the whole file again."
             )
-        indices = report.log_indices
-        where = f", log entries {indices.start}..{indices.stop - 1}" if indices else ""
         return (
             f"Batch {report.batch_id}: {report.accepted} declaration(s) accepted "
-            f"({report.persons} persons){where}; {report.already_present} already present."
+            f"({report.persons} persons), in the public log with the next publication batch; "
+            f"{report.already_present} already present."
         )

@@ -1,0 +1,169 @@
+"""Nothing on disk dates a declaration finer than its publication batch.
+
+A real server (gunicorn, demo settings) publishes every PUBLISH_INTERVAL
+seconds. The test takes a declaration in by every channel — the web form, the
+API, a hotline call and a transcribed banknote photo in the console, a partner
+import — accepts the web one, waits for the batch, and then reads the data
+folder: every file and folder written since the server started must carry the
+start of a slot as its modification time (the log's files, the SQLite files),
+never the second of an intake."""
+
+import base64
+import io
+import re
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from django_otp.oath import totp
+from PIL import Image
+
+from .conftest import RunningServer, run_tuidang
+
+pytestmark = pytest.mark.server
+
+PUBLISH_INTERVAL = 15
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def hidden(page: str, name: str) -> str:
+    return re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
+
+
+def sign_in(url: str, log: str, login: str) -> requests.Session:
+    password, secret = re.search(
+        rf"login {login}\s+password (\S+)\s+TOTP secret ([A-Z2-7]+)", log
+    ).groups()
+    session = requests.Session()
+    page = session.get(url + "/console/login/").text
+    session.post(
+        url + "/console/login/",
+        {
+            "csrfmiddlewaretoken": TOKEN.search(page).group(1),
+            "username": login,
+            "password": password,
+        },
+        headers={"Referer": url + "/console/login/"},
+    )
+    page = session.get(url + "/console/login/code/").text
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    answer = session.post(
+        url + "/console/login/code/",
+        {"csrfmiddlewaretoken": TOKEN.search(page).group(1), "code": f"{totp(key):06d}"},
+        headers={"Referer": url + "/console/login/code/"},
+        allow_redirects=False,
+    )
+    assert answer.headers.get("Location") == "/console/", answer.text
+    return session
+
+
+def console_intake(session: requests.Session, url: str, path: str, data: dict, files=None):
+    page = session.get(url + path).text
+    form = {
+        "csrfmiddlewaretoken": TOKEN.search(page).group(1),
+        "token": hidden(page, "token"),
+        "slots": hidden(page, "slots"),
+        **data,
+    }
+    answer = session.post(url + path, data=form, files=files, headers={"Referer": url + path})
+    assert answer.status_code == 200 and 'class="receipt-code"' in answer.text, answer.text[:2000]
+
+
+def web_intake(url: str) -> None:
+    session = requests.Session()
+    page = session.get(url + "/declare/").text
+    form = {
+        "csrfmiddlewaretoken": TOKEN.search(page).group(1),
+        "token": hidden(page, "token"),
+        "organisations": "party",
+        "naming": "generated_alias",
+        "country": "CN",
+        "province": "CN-HB",
+    }
+    answer = session.post(url + "/declare/", form, headers={"Referer": url + "/declare/"})
+    assert 'class="receipt-code"' in answer.text
+
+
+def photo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), (200, 30, 30)).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def written_since(folder: Path, since: float) -> dict[str, float]:
+    """Every file and folder below `folder` (and itself) modified since
+    `since`, with its modification time; the server's own output aside."""
+    found = {}
+    for path in [folder, *folder.rglob("*")]:
+        if path.name == "server.log":
+            continue  # the test's capture of the server's output (see test_no_visitor_*)
+        mtime = path.stat().st_mtime
+        if mtime >= since:
+            found[str(path.relative_to(folder))] = mtime
+    return found
+
+
+def test_no_file_dates_an_intake_finer_than_its_batch(tmp_path):
+    server = RunningServer(tmp_path / "data", env={"TUIDANG_PUBLISH_INTERVAL": "15"})
+    try:
+        time.sleep(1.5)  # let the sequencer's first pass date the files once
+        started = time.time()
+        log = server.log_path.read_text()
+        web_intake(server.url)
+        api = requests.post(
+            server.url + "/api/v1/declarations",
+            json={
+                "organisations": ["party"],
+                "people": [{"naming": "generated_alias"}],
+                "country": "CN",
+            },
+            timeout=10,
+        )
+        assert api.status_code == 201, api.text
+        operator = sign_in(server.url, log, "demo-operator")
+        console_intake(
+            operator,
+            server.url,
+            "/console/hotline/",
+            {
+                "channel": "hotline",
+                "organisations": ["party"],
+                "on_behalf": "self",
+                "p1_naming": "generated_alias",
+                "country": "CN",
+                "notes": "called from a public phone",
+            },
+        )
+        console_intake(
+            operator,
+            server.url,
+            "/console/transcribe/banknote-poster/",
+            {
+                "channel": "banknote_poster",
+                "organisations": ["party"],
+                "on_behalf": "self",
+                "p1_naming": "generated_alias",
+                "country": "CN",
+            },
+            files={"photo": ("note.jpg", photo(), "image/jpeg")},
+        )
+        run_tuidang(server.data_dir, "import", str(EXAMPLES / "import-sample.csv"))
+        run_tuidang(server.data_dir, "accept", "--all")
+        before = server.tally()["tree_size"]
+        published = server.wait_for_tree_size(before + 1, timeout=PUBLISH_INTERVAL + 30)
+        assert published["tree_size"] >= before + 7  # 4 imported, 3 volunteered or accepted
+        time.sleep(2)  # a sequencer pass after the batch's last write
+        written = written_since(server.data_dir, started)
+        assert written, "nothing was written?"
+        off_slot = {
+            path: time.strftime("%H:%M:%S", time.gmtime(mtime)) + f"{mtime % 1:.6f}"[1:]
+            for path, mtime in written.items()
+            if mtime % PUBLISH_INTERVAL != 0
+        }
+        assert off_slot == {}
+        assert any(path.startswith("log") for path in written)
+        assert any(path.startswith("tuidang.sqlite3") for path in written)
+    finally:
+        server.stop()
