@@ -4,13 +4,19 @@ A real server (gunicorn, demo settings) publishes every PUBLISH_INTERVAL
 seconds. The test takes a declaration in by every channel — the web form, the
 API, a hotline call and a transcribed banknote photo in the console, a partner
 import — accepts the web one, waits for the batch, and then reads the data
-folder: every file and folder written since the server started must carry the
-start of a slot as its modification time (the log's files, the SQLite files),
-never the second of an intake."""
+folder:
+- every file and folder written since the server started carries the start
+  of a slot as its modification time (the log's files, the SQLite files),
+  never the second of an intake;
+- no value in any table of the database (the audit log, sessions, devices,
+  ...) holds a time whose minute and second are those of an intake or the
+  acceptance (the volunteer signed in at another second, which may show);
+- the server's log holds nothing of the failed requests made meanwhile."""
 
 import base64
 import io
 import re
+import sqlite3
 import time
 from pathlib import Path
 
@@ -92,6 +98,60 @@ def photo() -> bytes:
     return out.getvalue()
 
 
+def wait_off_slot_boundary() -> None:
+    """Until a second well inside a slot, so that an intake's second cannot be
+    mistaken for a slot's start (which may show anywhere)."""
+    while not 3 <= time.time() % PUBLISH_INTERVAL <= PUBLISH_INTERVAL - 4:
+        time.sleep(0.2)
+
+
+class Seconds:
+    """The seconds (as "MM:SS") during which intakes were made."""
+
+    def __init__(self):
+        self.seen: set[str] = set()
+
+    def during(self, action, *args, **kwargs):
+        wait_off_slot_boundary()
+        start = time.time()
+        result = action(*args, **kwargs)
+        for second in range(int(start), int(time.time()) + 1):
+            self.seen.add(time.strftime("%M:%S", time.gmtime(second)))
+        return result
+
+
+TIME = re.compile(r"\b([0-5][0-9]):([0-5][0-9])(?:\.[0-9]+)?\b")
+
+
+def times_in_database(path: Path) -> set[str]:
+    """Every "MM:SS" of a time written as text, and of a number that could be
+    seconds since the epoch, in any table (sealed blobs aside)."""
+    found = set()
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            for row in db.execute(f'SELECT * FROM "{table}"'):  # noqa: S608
+                for value in row:
+                    if isinstance(value, str):
+                        for hours_minutes in re.findall(r"[0-9]{2}:([0-5][0-9]:[0-5][0-9])", value):
+                            found.add(hours_minutes)
+                    elif isinstance(value, (int, float)) and 1.6e9 < value < 2.2e9:
+                        found.add(time.strftime("%M:%S", time.gmtime(value)))
+    finally:
+        db.close()
+    return found
+
+
+def failed_requests(url: str) -> list[str]:
+    """Requests that fail, with a receipt code and a name in their paths;
+    returns the strings that must not reach the server's log."""
+    requests.get(url + "/receipt/ZQ7X-K4PM-2RTB-9WHC/", timeout=10)
+    requests.get(url + "/declare/%E7%8E%8B%E7%A7%80%E8%8B%B1/", timeout=10)
+    requests.post(url + "/declare/", data={"true_name": "王秀英"}, timeout=10)
+    return ["ZQ7X-K4PM", "王秀英", "%E7%8E%8B", "/declare/%"]
+
+
 def written_since(folder: Path, since: float) -> dict[str, float]:
     """Every file and folder below `folder` (and itself) modified since
     `since`, with its modification time; the server's own output aside."""
@@ -106,13 +166,19 @@ def written_since(folder: Path, since: float) -> dict[str, float]:
 
 
 def test_no_file_dates_an_intake_finer_than_its_batch(tmp_path):
-    server = RunningServer(tmp_path / "data", env={"TUIDANG_PUBLISH_INTERVAL": "15"})
+    server = RunningServer(
+        tmp_path / "data", env={"TUIDANG_PUBLISH_INTERVAL": str(PUBLISH_INTERVAL)}
+    )
     try:
         time.sleep(1.5)  # let the sequencer's first pass date the files once
         started = time.time()
         log = server.log_path.read_text()
-        web_intake(server.url)
-        api = requests.post(
+        intakes, sign_ins = Seconds(), Seconds()
+        operator = sign_ins.during(sign_in, server.url, log, "demo-operator")
+        time.sleep(1.1)  # the sign-in's second (it keeps its time) is not an intake's
+        intakes.during(web_intake, server.url)
+        api = intakes.during(
+            requests.post,
             server.url + "/api/v1/declarations",
             json={
                 "organisations": ["party"],
@@ -122,8 +188,8 @@ def test_no_file_dates_an_intake_finer_than_its_batch(tmp_path):
             timeout=10,
         )
         assert api.status_code == 201, api.text
-        operator = sign_in(server.url, log, "demo-operator")
-        console_intake(
+        intakes.during(
+            console_intake,
             operator,
             server.url,
             "/console/hotline/",
@@ -136,7 +202,8 @@ def test_no_file_dates_an_intake_finer_than_its_batch(tmp_path):
                 "notes": "called from a public phone",
             },
         )
-        console_intake(
+        intakes.during(
+            console_intake,
             operator,
             server.url,
             "/console/transcribe/banknote-poster/",
@@ -149,8 +216,9 @@ def test_no_file_dates_an_intake_finer_than_its_batch(tmp_path):
             },
             files={"photo": ("note.jpg", photo(), "image/jpeg")},
         )
-        run_tuidang(server.data_dir, "import", str(EXAMPLES / "import-sample.csv"))
-        run_tuidang(server.data_dir, "accept", "--all")
+        intakes.during(run_tuidang, server.data_dir, "import", str(EXAMPLES / "import-sample.csv"))
+        intakes.during(run_tuidang, server.data_dir, "accept", "--all")
+        never_logged = failed_requests(server.url)
         before = server.tally()["tree_size"]
         published = server.wait_for_tree_size(before + 1, timeout=PUBLISH_INTERVAL + 30)
         assert published["tree_size"] >= before + 7  # 4 imported, 3 volunteered or accepted
@@ -165,5 +233,10 @@ def test_no_file_dates_an_intake_finer_than_its_batch(tmp_path):
         assert off_slot == {}
         assert any(path.startswith("log") for path in written)
         assert any(path.startswith("tuidang.sqlite3") for path in written)
+        in_database = times_in_database(server.data_dir / "tuidang.sqlite3")
+        assert in_database & sign_ins.seen  # the scan sees the sign-in's time
+        assert in_database & intakes.seen == set()
     finally:
         server.stop()
+    server_log = server.log_path.read_text()
+    assert [text for text in never_logged if text in server_log] == []
