@@ -1,7 +1,9 @@
 """A separate process that declares through the one intake path against a
 shared database, for the concurrency tests: `python -m tests.api.concurrent_worker
 MODE START ARGS...` prints a JSON result. Modes: declare (keys to declare,
-accepted), import (a partner file), check (counters, log, rows)."""
+accepted), import (a partner file), sequence (cut publication batches for the
+given seconds, as the sequencer does while intake goes on), check (counters,
+log, published totals, rows)."""
 
 import json
 import sys
@@ -18,8 +20,19 @@ def main(mode: str, start: float, *args: str) -> dict:
     from tuidang.registry.models import Declaration, LogEntry
 
     if mode == "check":
+        from tuidang.ledger.totals import compute_totals
+        from tuidang.registry import organisations
+        from tuidang.transparency import published
+
         indices = list(LogEntry.objects.values_list("index", flat=True))
+        latest = published.latest()
+        lines = LogEntry.objects.filter(index__lt=latest["tree_size"]).order_by("index")
+        from_log = compute_totals(
+            (line.encode("ascii") for line in lines.values_list("line", flat=True)),
+            organisations.all_codes(),
+        )
         return {
+            "published_is_the_log": latest["totals"] == from_log,
             "tally": tally.check(),
             "log": tally.check_log(),
             "declarations": Declaration.objects.count(),
@@ -32,6 +45,21 @@ def main(mode: str, start: float, *args: str) -> dict:
             ),
         }
     time.sleep(max(0.0, start - time.time()))  # start together
+    if mode == "sequence":
+        from tuidang.transparency import keys
+        from tuidang.transparency.sequencer import Sequencer
+
+        if not keys.signing_key_path().exists():
+            keys.create_signing_key()
+        sequencer = Sequencer.open()
+        passes, until = 0, start + float(args[0])
+        try:
+            while time.time() < until:
+                sequencer.run_once(cut=True)
+                passes += 1
+        finally:
+            sequencer.close()
+        return {"passes": passes}
     if mode == "import":
         from pathlib import Path
 

@@ -254,6 +254,7 @@ def test_receipt_codes_can_be_written_for_the_partner(tmp_path):
     lines = out.read_text().splitlines()
     assert lines[0] == "key,receipt_code" and len(lines) == 3
     assert out.stat().st_mode & 0o077 == 0
+    assert out.stat().st_mtime % 86400 == 0  # dated to the import's day, no time of day
     code = lines[1].split(",")[1]
     assert Declaration.objects.filter(receipt_hash=receipts.lookup_hash(code)).exists()
 

@@ -12,6 +12,7 @@
 """
 
 import csv
+import datetime
 import gc
 import hashlib
 import os
@@ -151,6 +152,9 @@ def _run(path, kind, digest, report, progress, on_error, receipts_path) -> Repor
         if progress is not None:
             progress.close()
     if receipts_temp is not None:
+        # Dated to the import's day, like every file written about declarations.
+        midnight = datetime.datetime.combine(batch.day, datetime.time(), datetime.UTC)
+        os.utime(receipts_temp, (midnight.timestamp(), midnight.timestamp()))
         os.replace(receipts_temp, receipts_path)
     return report
 
