@@ -143,6 +143,32 @@ def times_in_database(path: Path) -> set[str]:
     return found
 
 
+def sign_out(session: requests.Session, url: str) -> None:
+    page = session.get(url + "/console/").text
+    answer = session.post(
+        url + "/console/logout/",
+        {"csrfmiddlewaretoken": TOKEN.search(page).group(1)},
+        headers={"Referer": url + "/console/"},
+        allow_redirects=False,
+    )
+    assert answer.status_code == 302
+
+
+def audit_order_hides_the_intakes(path: Path) -> bool:
+    """The volunteer's intake events cannot be placed between their sign-in
+    and sign-out: they are not in the timed table, and no id of theirs falls
+    between two ids of timed events."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        timed = [row[0] for row in db.execute("SELECT id FROM console_auditevent")]
+        actions = {row[0] for row in db.execute("SELECT action FROM console_auditevent")}
+        intakes = [row[0] for row in db.execute("SELECT id FROM console_declarationevent")]
+    finally:
+        db.close()
+    assert {"login", "logout"} <= actions and len(intakes) >= 2, (actions, intakes)
+    return not any(min(timed) < n < max(timed) for n in intakes)
+
+
 def failed_requests(url: str) -> list[str]:
     """Requests that fail, with a receipt code and a name in their paths;
     returns the strings that must not reach the server's log."""
@@ -216,6 +242,9 @@ def test_no_file_dates_an_intake_finer_than_its_batch(tmp_path):
             },
             files={"photo": ("note.jpg", photo(), "image/jpeg")},
         )
+        time.sleep(1.1)
+        sign_out(operator, server.url)  # a timed event after the intakes, at its own second
+        time.sleep(1.1)
         intakes.during(run_tuidang, server.data_dir, "import", str(EXAMPLES / "import-sample.csv"))
         intakes.during(run_tuidang, server.data_dir, "accept", "--all")
         never_logged = failed_requests(server.url)
@@ -233,6 +262,7 @@ def test_no_file_dates_an_intake_finer_than_its_batch(tmp_path):
         assert off_slot == {}
         assert any(path.startswith("log") for path in written)
         assert any(path.startswith("tuidang.sqlite3") for path in written)
+        assert audit_order_hides_the_intakes(server.data_dir / "tuidang.sqlite3")
         in_database = times_in_database(server.data_dir / "tuidang.sqlite3")
         assert in_database & sign_ins.seen  # the scan sees the sign-in's time
         assert in_database & intakes.seen == set()
