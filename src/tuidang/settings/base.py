@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "tuidang.transparency",
     "tuidang.console",
     "tuidang.importing",
+    "tuidang.campaigns",
 ]
 
 MIDDLEWARE = [

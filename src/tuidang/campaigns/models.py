@@ -1,0 +1,196 @@
+"""Campaign rows: the campaign, its weekly calling windows and holidays, its
+versioned scripts, its targets and the do-not-call list shared by every
+campaign.
+
+No row here records a time of day: a call's time could date a declarant's
+agreement. Days only (`ScriptVersion.created_day`), and the do-not-call list
+keeps a keyed hash of the number, never the number itself."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tuidang.campaigns import zones
+from tuidang.campaigns.choices import (
+    DEFAULT_SPACING_MINUTES,
+    DEFAULT_TIME_ZONE,
+    CampaignStatus,
+    RetryOutcome,
+    TimeZoneSource,
+)
+from tuidang.campaigns.days import utc_today
+from tuidang.registry.choices import Rank, Sector
+
+MAX_PRIORITY = 100
+
+
+def default_spacing() -> dict[str, int]:
+    return dict(DEFAULT_SPACING_MINUTES)
+
+
+def validate_time_zone(value: str) -> None:
+    if not zones.is_known(value):
+        raise ValidationError(_("Unknown time zone: %(zone)s"), params={"zone": value})
+
+
+def validate_spacing(value: object) -> None:
+    """Spacing between attempts: {outcome: minutes}, known outcomes, whole minutes ≥ 1."""
+    if not isinstance(value, dict):
+        raise ValidationError(_("The spacing must map outcomes to minutes."))
+    for outcome, minutes in value.items():
+        if outcome not in RetryOutcome.values:
+            raise ValidationError(_("Unknown outcome: %(outcome)s"), params={"outcome": outcome})
+        if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < 1:
+            raise ValidationError(
+                _("The spacing after %(outcome)s must be a whole number of minutes."),
+                params={"outcome": outcome},
+            )
+
+
+class Campaign(models.Model):
+    name = models.CharField(max_length=200)
+    purpose = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
+    )
+    start_day = models.DateField()
+    end_day = models.DateField()
+    attempt_limit = models.PositiveSmallIntegerField(
+        default=5, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    spacing_minutes = models.JSONField(
+        default=default_spacing,
+        validators=[validate_spacing],
+        help_text="Minutes before the next attempt, per outcome.",
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        default=DEFAULT_TIME_ZONE,
+        validators=[validate_time_zone],
+        help_text="Targets whose time zone neither the file nor the number gives.",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_day__gte=models.F("start_day")),
+                name="campaign_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(attempt_limit__gte=1), name="campaign_attempt_limit_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.start_day and self.end_day and self.end_day < self.start_day:
+            raise ValidationError({"end_day": _("The campaign ends before it starts.")})
+
+
+class CallingWindow(models.Model):
+    """Hours of one weekday (0 = Monday) when targets may be called, in each
+    target's own local time. The end is exclusive."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="windows")
+    weekday = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(0), MaxValueValidator(6)]
+    )
+    start = models.TimeField()
+    end = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="window_ends_after_it_starts"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weekday__gte=0, weekday__lte=6), name="window_weekday_0_to_6"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.weekday}: {self.start:%H:%M}-{self.end:%H:%M}"
+
+    def clean(self) -> None:
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            raise ValidationError({"end": _("The calling window ends before it starts.")})
+
+
+class Holiday(models.Model):
+    """A day without calls, in each target's local calendar."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="holidays")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "day"], name="holiday_once_per_campaign")
+        ]
+
+    def __str__(self) -> str:
+        return self.day.isoformat()
+
+
+class ScriptVersion(models.Model):
+    """One version of a campaign's script, in Markdown; never edited, only superseded."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="scripts")
+    version = models.PositiveIntegerField()
+    text = models.TextField(help_text="Markdown.")
+    created_day = models.DateField(default=utc_today, help_text="UTC day; no time of day.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "version"], name="script_version_once_per_campaign"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"version {self.version}"
+
+
+class Target(models.Model):
+    """A person or office to call. `phone_key` (a keyed hash of the E.164
+    number) is unique across every campaign: a number is called by one
+    campaign only."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    name_or_title = models.CharField(max_length=200)
+    unit = models.CharField(max_length=200, blank=True)
+    sector = models.CharField(max_length=32, choices=Sector.choices, blank=True)
+    rank = models.CharField(max_length=32, choices=Rank.choices, blank=True)
+    place = models.CharField(
+        max_length=100, blank=True, help_text="ISO 3166-2:CN code, or free text."
+    )
+    phone_e164 = models.CharField(max_length=16)
+    phone_key = models.CharField(max_length=64, unique=True)
+    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    time_zone_source = models.CharField(max_length=8, choices=TimeZoneSource.choices)
+    priority = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(MAX_PRIORITY)]
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(priority__lte=MAX_PRIORITY), name="target_priority_at_most_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        # Never the name or the number: this string can reach logs and error pages.
+        return f"target {self.pk}"
+
+
+class DoNotCall(models.Model):
+    """A number no campaign may call, ever, kept only as its keyed hash."""
+
+    phone_key = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return f"do-not-call entry {self.pk}"

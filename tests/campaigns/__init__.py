@@ -1,0 +1,2 @@
+"""Tests of outbound call campaigns: models, calling windows, phone numbers,
+target import."""
