@@ -9,10 +9,10 @@ from django.db import IntegrityError, models, transaction
 
 from tuidang.campaigns import models as campaign_models
 from tuidang.campaigns.choices import DEFAULT_SPACING_MINUTES, CampaignStatus
-from tuidang.campaigns.models import CallingWindow, Campaign, ScriptVersion
+from tuidang.campaigns.models import CallingWindow, Campaign, ScriptVersion, Target
 from tuidang.campaigns.schedules import schedule_for
 
-from .helpers import make_campaign
+from .helpers import make_campaign, make_target
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +113,12 @@ def test_a_script_version_records_its_utc_day_and_numbers_are_unique_per_campaig
     ScriptVersion.objects.create(campaign=make_campaign("other"), version=1, text="# Hello")
 
 
-def test_no_campaign_model_has_a_time_of_day_field():
+# The queue's scheduling state: when a target may be called next, not when a
+# call took place (models.Target).
+TARGET_SCHEDULING_INSTANTS = {"lease_until", "next_attempt_at", "callback_at"}
+
+
+def test_no_campaign_model_has_a_time_of_day_field_but_the_targets_scheduling():
     for model in (
         campaign_models.Campaign,
         campaign_models.Holiday,
@@ -122,7 +127,18 @@ def test_no_campaign_model_has_a_time_of_day_field():
         campaign_models.DoNotCall,
     ):
         for field in model._meta.get_fields():
+            if model is campaign_models.Target and field.name in TARGET_SCHEDULING_INSTANTS:
+                continue
             assert not isinstance(field, models.DateTimeField | models.TimeField), field
+
+
+@pytest.mark.parametrize("instant", sorted(TARGET_SCHEDULING_INSTANTS))
+def test_a_closed_target_keeps_no_scheduling_instant(instant):
+    target = make_target(make_campaign(), 1)
+    moment = datetime.datetime(2026, 6, 10, 2, tzinfo=datetime.UTC)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Target.objects.filter(pk=target.pk).update(closed=True, **{instant: moment})
+    Target.objects.filter(pk=target.pk).update(closed=True)
 
 
 def test_the_do_not_call_list_has_only_a_keyed_hash():

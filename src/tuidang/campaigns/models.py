@@ -2,10 +2,14 @@
 versioned scripts, its targets and the do-not-call list shared by every
 campaign.
 
-No row here records a time of day: a call's time could date a declarant's
-agreement. Days only (`ScriptVersion.created_day`), and the do-not-call list
-keeps a keyed hash of the number, never the number itself."""
+No row here records when a call happened: a call's time could date a
+declarant's agreement. Days only (`ScriptVersion.created_day`), and the
+do-not-call list keeps a keyed hash of the number, never the number itself.
+The only instants are a target's scheduling fields (its lease, its next
+allowed attempt, a requested callback): when it may be called next, never a
+record of a call."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -157,7 +161,13 @@ class ScriptVersion(models.Model):
 class Target(models.Model):
     """A person or office to call. `phone_key` (a keyed hash of the E.164
     number) is unique across every campaign: a number is called by one
-    campaign only."""
+    campaign only.
+
+    `leased_to`/`lease_until`, `next_attempt_at`, `callback_at`, `attempts`
+    and `closed` are the queue's scheduling state (`queue.py`): who may call
+    the target now and until when, when it may be called next, whether it is
+    out of the queue. They are about the target, not records of calls: each
+    outcome overwrites them, and no row keeps when a call took place."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
     name_or_title = models.CharField(max_length=200)
@@ -174,12 +184,55 @@ class Target(models.Model):
     priority = models.PositiveSmallIntegerField(
         default=0, validators=[MaxValueValidator(MAX_PRIORITY)]
     )
+    # Scheduling state of the queue (see the docstring): not records of calls.
+    leased_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The caller who may call the target until `lease_until`.",
+    )
+    lease_until = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="Not called before this instant (spacing, minimum gap)."
+    )
+    callback_at = models.DateTimeField(
+        null=True, blank=True, help_text="A callback the person asked for; served first."
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    closed = models.BooleanField(default=False, help_text="Out of the queue for good.")
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(priority__lte=MAX_PRIORITY), name="target_priority_at_most_100"
-            )
+            ),
+            # A target out of the queue keeps no instant that could date its last call.
+            models.CheckConstraint(
+                condition=models.Q(closed=False)
+                | models.Q(
+                    leased_to__isnull=True,
+                    lease_until__isnull=True,
+                    next_attempt_at__isnull=True,
+                    callback_at__isnull=True,
+                ),
+                name="target_closed_keeps_no_schedule",
+            ),
+        ]
+        indexes = [
+            # The queue's order among targets without a callback (queue.py).
+            models.Index(
+                fields=["campaign", "-priority", "attempts", "id"],
+                condition=models.Q(closed=False, callback_at__isnull=True),
+                name="target_queue_order",
+            ),
+            # Requested callbacks, by their time.
+            models.Index(
+                fields=["callback_at", "id"],
+                condition=models.Q(closed=False, callback_at__isnull=False),
+                name="target_callbacks",
+            ),
         ]
 
     def __str__(self) -> str:
