@@ -8,7 +8,6 @@ A replay returns the first declaration without its receipt code: the code is
 never stored, so it cannot be given twice (docs/scaling.md, "Retries")."""
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -19,22 +18,12 @@ import psycopg
 import pytest
 from django.conf import settings
 
+from tests.processes import process_env
+
 from ..importing.helpers import row, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 PROCESSES = 4
-
-
-def _env(database_url: str, data_dir: Path, recipient: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TUIDANG_", "DJANGO_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="tuidang.settings.test",
-        TUIDANG_DATABASE_URL=database_url,
-        TUIDANG_DATA_DIR=str(data_dir),
-        TUIDANG_CUSTODIAN_RECIPIENTS=recipient,
-        PYTHONPATH=str(ROOT / "src"),
-    )
-    return env
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +50,7 @@ def _run(shared, recipient, mode, *args, start=0.0):
     return subprocess.Popen(
         [sys.executable, "-m", "tests.api.concurrent_worker", mode, str(start), *args],
         cwd=ROOT,
-        env=_env(url, folder, recipient),
+        env=process_env(url, folder, recipient),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -80,7 +69,7 @@ def migrated(shared_database, custodian_identity):
     subprocess.run(
         [sys.executable, "-m", "django", "migrate", "-v", "0"],
         cwd=ROOT,
-        env=_env(url, folder, str(custodian_identity.to_public())),
+        env=process_env(url, folder, str(custodian_identity.to_public())),
         check=True,
         timeout=300,
     )

@@ -5,7 +5,6 @@ handed out twice, every callable target is handed out, none outside its
 window, and one caller asking twice at once gets one target, not two."""
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -16,23 +15,13 @@ import psycopg
 import pytest
 from django.conf import settings
 
+from tests.processes import process_env
+
 ROOT = Path(__file__).resolve().parents[2]
 PROCESSES = 6
 OPEN_TARGETS = 60
 # Wednesday 10:00 in Shanghai (open), 22:00 the evening before in New York (closed).
 NOW = "2026-06-10T02:00:00+00:00"
-
-
-def _env(database_url: str, data_dir: Path, recipient: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TUIDANG_", "DJANGO_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="tuidang.settings.test",
-        TUIDANG_DATABASE_URL=database_url,
-        TUIDANG_DATA_DIR=str(data_dir),
-        TUIDANG_CUSTODIAN_RECIPIENTS=recipient,
-        PYTHONPATH=str(ROOT / "src"),
-    )
-    return env
 
 
 @pytest.fixture
@@ -48,7 +37,7 @@ def shared(tmp_path, custodian_identity):
         url = f"{server}/{name}"
     else:
         url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-    env = _env(url, tmp_path, str(custodian_identity.to_public()))
+    env = process_env(url, tmp_path, str(custodian_identity.to_public()))
     subprocess.run(
         [sys.executable, "-m", "django", "migrate", "-v", "0"],
         cwd=ROOT,
