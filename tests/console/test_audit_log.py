@@ -95,15 +95,15 @@ def test_nothing_in_the_database_dates_an_intake_between_two_sign_ins(personas, 
     }
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's hidden rowid")
 def test_declaration_events_have_random_ids_and_no_hidden_sequence(personas):
     declaration = make_declaration().declaration_id
     for _ in range(30):
         audit.record(None, "claim", declaration_id=declaration)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT rowid, id FROM {DeclarationEvent._meta.db_table}")
-        rows = cursor.fetchall()
-    assert all(rowid == pk for rowid, pk in rows)  # the id *is* the rowid
+    if connection.vendor == "sqlite":  # a table's hidden rowid would be a sequence
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT rowid, id FROM {DeclarationEvent._meta.db_table}")
+            rows = cursor.fetchall()
+        assert all(rowid == pk for rowid, pk in rows)  # the id *is* the rowid
     ids = list(DeclarationEvent.objects.values_list("id", flat=True).order_by("id"))
     assert len(ids) == 30 and min(ids) > 2**40  # not a counter from 1
 

@@ -15,6 +15,7 @@ revocation can commit until that transaction ends, so the counters read then
 are exactly the totals of the log with the batch appended.
 """
 
+import datetime
 import secrets
 from collections.abc import Callable, Iterator
 
@@ -107,23 +108,40 @@ def _revoke_rows(ids: list[int]) -> list[tuple[int, str, str]]:
             "id", "declaration_id", "day"
         )
     }
-    declaration_ids = [declaration_id for declaration_id, _ in pending.values()]
-    declared = dict(
-        LogEntry.objects.filter(kind=DECLARE, declaration_id__in=declaration_ids).values_list(
-            "declaration_id", "index"
+    revokes = [pending[pk] for pk in ids]
+    lines = _revocation_lines(revokes, declared={})
+    return [
+        (declaration_id, REVOKE, line.decode("ascii"))
+        for (declaration_id, _day), line in zip(revokes, lines, strict=True)
+    ]
+
+
+def _revocation_lines(
+    revokes: list[tuple[int, datetime.date]], declared: dict[int, int]
+) -> list[bytes]:
+    """The revoke line of each (declaration id, day), naming its declare
+    entry's index: from `declared` (declares not yet in the log), else from
+    the log."""
+    missing = [declaration_id for declaration_id, _ in revokes if declaration_id not in declared]
+    declared = {
+        **declared,
+        **dict(
+            LogEntry.objects.filter(kind=DECLARE, declaration_id__in=missing).values_list(
+                "declaration_id", "index"
+            )
+        ),
+    }
+    reasons = dict(
+        Declaration.objects.filter(id__in=[d for d, _ in revokes]).values_list(
+            "id", "revoke_reason"
         )
     )
-    reasons = dict(
-        Declaration.objects.filter(id__in=declaration_ids).values_list("id", "revoke_reason")
-    )
-    rows = []
-    for pk in ids:
-        declaration_id, day = pending[pk]
-        line = ledger_entries.revocation(
+    return [
+        ledger_entries.revocation(
             day=day, index=declared[declaration_id], reason=reasons[declaration_id]
         )
-        rows.append((declaration_id, REVOKE, line.decode("ascii")))
-    return rows
+        for declaration_id, day in revokes
+    ]
 
 
 def _delete_pending(ids: list[int]) -> None:
@@ -141,25 +159,7 @@ def pending_lines(start: int) -> list[bytes]:
         .values_list("declaration_id", "line")
     )
     declared = {declaration_id: start + n for n, (declaration_id, _) in enumerate(declares)}
-    lines = [line.encode("ascii") for _, line in declares]
     revokes = list(
         PendingEntry.objects.filter(kind=REVOKE).order_by("id").values_list("declaration_id", "day")
     )
-    missing = [d for d, _ in revokes if d not in declared]
-    declared.update(
-        LogEntry.objects.filter(kind=DECLARE, declaration_id__in=missing).values_list(
-            "declaration_id", "index"
-        )
-    )
-    reasons = dict(
-        Declaration.objects.filter(id__in=[d for d, _ in revokes]).values_list(
-            "id", "revoke_reason"
-        )
-    )
-    for declaration_id, day in revokes:
-        lines.append(
-            ledger_entries.revocation(
-                day=day, index=declared[declaration_id], reason=reasons[declaration_id]
-            )
-        )
-    return lines
+    return [line.encode("ascii") for _, line in declares] + _revocation_lines(revokes, declared)
