@@ -143,7 +143,7 @@ def test_a_closed_target_keeps_no_scheduling_instant(instant):
 
 def test_the_do_not_call_list_has_only_a_keyed_hash():
     names = {field.name for field in campaign_models.DoNotCall._meta.get_fields()}
-    assert names == {"id", "phone_key"}
+    assert names == {"id", "phone_key", "reason"}
 
 
 def test_schedule_for_reads_windows_holidays_and_range():

@@ -2,6 +2,7 @@
 
 - Olga, hotline operator: hotline, outbound calls, proxies, groups, transcription.
 - Carl, caller: outbound calls, proxies, groups; no transcription.
+- Lena, campaign lead: runs call campaigns (targets, scripts, statistics) and calls.
 - Mona, moderator: the moderation queue and review of volunteer entries.
 - Ada, administrator: volunteers, roles, custodian recipients, audit log.
 - Cora, custodian: sees recipients and retention, reads the audit log.
@@ -25,6 +26,7 @@ PASSWORD = "correct horse battery staple"
 PERSONAS = {
     "olga": Role.OPERATOR,
     "carl": Role.CALLER,
+    "lena": Role.CAMPAIGN_LEAD,
     "mona": Role.MODERATOR,
     "ada": Role.ADMINISTRATOR,
     "cora": Role.CUSTODIAN,

@@ -1,6 +1,7 @@
 """The role matrix of docs/roles.md, checked for every console URL, every role
 and an anonymous visitor: anonymous → login page, wrong role → 403, right role
-→ through the guard (200, or 405 for a POST-only URL visited with GET)."""
+→ through the guard (200, 405 for a POST-only URL visited with GET, or 409 for
+a call screen whose target is not leased to the visitor)."""
 
 import re
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.urls import URLResolver, get_resolver
 
+from tests.campaigns.helpers import make_open_campaign, make_target
 from tests.factories import make_declaration
 from tuidang.console.models import UnsealRequest, VolunteerEntry
 from tuidang.registry.choices import Channel
@@ -17,7 +19,14 @@ from .personas import PERSONAS, browser, sign_in
 pytestmark = pytest.mark.django_db
 
 ROLES_DOC = Path(__file__).resolve().parents[2] / "docs" / "roles.md"
-ROLE_COLUMNS = ["operator", "caller", "moderator", "administrator", "custodian"]
+ROLE_COLUMNS = [
+    "operator",
+    "caller",
+    "campaign_lead",
+    "moderator",
+    "administrator",
+    "custodian",
+]
 ONE_PERSONA = {role: name for name, role in reversed(PERSONAS.items())}
 
 
@@ -59,7 +68,10 @@ def test_every_role_reaches_exactly_the_urls_the_matrix_gives_it(personas):
         reason="key rotation",
         requested_at="2024-01-01T00:00Z",
     )
+    campaign = make_open_campaign()
     samples = {
+        "campaign_id": campaign.pk,
+        "target_id": make_target(campaign, 1).pk,
         "request_id": unseal.pk,
         "token": "no-such-invitation",
         "channel": "fax",
@@ -81,7 +93,7 @@ def test_every_role_reaches_exactly_the_urls_the_matrix_gives_it(personas):
         for role, allowed in access.items():
             status = clients[role].get(url).status_code
             if allowed == "yes":
-                assert status in (200, 405), f"{role} {url} {status}"
+                assert status in (200, 405, 409), f"{role} {url} {status}"
             else:
                 assert status == 403, f"{role} {url} {status}"
             checked += 1

@@ -3,8 +3,9 @@ versioned scripts, its targets and the do-not-call list shared by every
 campaign.
 
 No row here records when a call happened: a call's time could date a
-declarant's agreement. Days only (`ScriptVersion.created_day`), and the
-do-not-call list keeps a keyed hash of the number, never the number itself.
+declarant's agreement. Days only (`ScriptVersion.created_day`, `Call.day`),
+and the do-not-call list keeps a keyed hash of the number, never the number
+itself. No row links a call or a target to the declaration an agreement made.
 The only instants are a target's scheduling fields (its lease, its next
 allowed attempt, a requested callback): when it may be called next, never a
 record of a call."""
@@ -20,6 +21,7 @@ from tuidang.campaigns.choices import (
     DEFAULT_SPACING_MINUTES,
     DEFAULT_TIME_ZONE,
     CampaignStatus,
+    Outcome,
     RetryOutcome,
     TimeZoneSource,
 )
@@ -68,11 +70,23 @@ class Campaign(models.Model):
         validators=[validate_spacing],
         help_text="Minutes before the next attempt, per outcome.",
     )
+    minimum_gap_minutes = models.PositiveIntegerField(
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(7 * 24 * 60)],
+        help_text="No target is called twice within this many minutes, whatever the outcome.",
+    )
     time_zone = models.CharField(
         max_length=64,
         default=DEFAULT_TIME_ZONE,
         validators=[validate_time_zone],
         help_text="Targets whose time zone neither the file nor the number gives.",
+    )
+    practice = models.BooleanField(
+        default=False,
+        help_text="Training with synthetic targets: an agreement records nothing in the registry.",
+    )
+    finished_day = models.DateField(
+        null=True, blank=True, help_text="UTC day it was finished; retention counts from it."
     )
 
     class Meta:
@@ -170,14 +184,21 @@ class Target(models.Model):
     outcome overwrites them, and no row keeps when a call took place."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
-    name_or_title = models.CharField(max_length=200)
+    # Identifying fields: emptied when a call ends in an agreement, after being
+    # sealed into `sealed_identity` (outcomes.py).
+    name_or_title = models.CharField(max_length=200, blank=True)
     unit = models.CharField(max_length=200, blank=True)
     sector = models.CharField(max_length=32, choices=Sector.choices, blank=True)
     rank = models.CharField(max_length=32, choices=Rank.choices, blank=True)
     place = models.CharField(
         max_length=100, blank=True, help_text="ISO 3166-2:CN code, or free text."
     )
-    phone_e164 = models.CharField(max_length=16)
+    phone_e164 = models.CharField(max_length=16, blank=True)
+    sealed_identity = models.BinaryField(
+        null=True,
+        editable=False,
+        help_text="After an agreement: name or title, unit and phone, sealed to the custodians.",
+    )
     phone_key = models.CharField(max_length=64, unique=True)
     time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
     time_zone_source = models.CharField(max_length=8, choices=TimeZoneSource.choices)
@@ -243,7 +264,49 @@ class Target(models.Model):
 class DoNotCall(models.Model):
     """A number no campaign may call, ever, kept only as its keyed hash."""
 
+    class Reason(models.TextChoices):
+        ASKED = "asked", _("Asked not to be called")
+        WRONG_NUMBER = "wrong_number", _("Wrong number")
+        LISTED = "listed", _("Put on the list by a campaign lead")
+
     phone_key = models.CharField(max_length=64, unique=True)
+    reason = models.CharField(max_length=16, choices=Reason.choices, default=Reason.LISTED)
 
     def __str__(self) -> str:
         return f"do-not-call entry {self.pk}"
+
+
+class Call(models.Model):
+    """The outcome of one call: which campaign, target, caller and script
+    version, and the UTC day, never a time of day. An agreement's call does not
+    name the declaration it made. `sector` and `rank` are copied from the
+    target so that statistics outlive the target's deletion.
+
+    Notes are sealed to the custodians like hotline notes (an age file in
+    `sealed_notes`) and nulled on `notes_delete_on` by `tuidang retention`."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="calls")
+    target = models.ForeignKey(
+        Target, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
+    )
+    caller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    script = models.ForeignKey(
+        ScriptVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="calls"
+    )
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    day = models.DateField(default=utc_today, help_text="UTC day; no time of day.")
+    sector = models.CharField(max_length=32, choices=Sector.choices, blank=True)
+    rank = models.CharField(max_length=32, choices=Rank.choices, blank=True)
+    persons = models.PositiveIntegerField(
+        default=0, help_text="Persons the agreement declared (0 for other outcomes)."
+    )
+    sealed_notes = models.BinaryField(null=True, editable=False)
+    notes_delete_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "day"], name="call_campaign_day")]
+
+    def __str__(self) -> str:
+        return f"call {self.pk}: {self.outcome}"

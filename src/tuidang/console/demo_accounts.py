@@ -15,6 +15,7 @@ from tuidang.console.roles import Role
 LOGINS = {
     Role.OPERATOR: "demo-operator",
     Role.CALLER: "demo-caller",
+    Role.CAMPAIGN_LEAD: "demo-lead",
     Role.MODERATOR: "demo-moderator",
     Role.ADMINISTRATOR: "demo-admin",
     Role.CUSTODIAN: "demo-custodian",

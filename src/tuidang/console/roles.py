@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     OPERATOR = "operator", _("Hotline operator")
     CALLER = "caller", _("Caller")
+    CAMPAIGN_LEAD = "campaign_lead", _("Campaign lead")
     MODERATOR = "moderator", _("Moderator")
     ADMINISTRATOR = "administrator", _("Administrator")
     CUSTODIAN = "custodian", _("Custodian")
@@ -27,11 +28,13 @@ class Permission(models.TextChoices):
     AUDIT = "audit", _("Read the audit log")
     CUSTODY = "custody", _("See custodian recipients and the retention schedule")
     UNSEAL = "unseal", _("Request and approve the export of sealed values")
+    CAMPAIGNS = "campaigns", _("Call campaigns: targets, scripts, statistics")
 
 
 MATRIX: dict[str, frozenset[str]] = {
     Role.OPERATOR: frozenset({Permission.ACCOUNT, Permission.HOTLINE, Permission.TRANSCRIBE}),
     Role.CALLER: frozenset({Permission.ACCOUNT, Permission.HOTLINE}),
+    Role.CAMPAIGN_LEAD: frozenset({Permission.ACCOUNT, Permission.HOTLINE, Permission.CAMPAIGNS}),
     Role.MODERATOR: frozenset({Permission.ACCOUNT, Permission.MODERATE}),
     Role.ADMINISTRATOR: frozenset(
         {
@@ -40,6 +43,7 @@ MATRIX: dict[str, frozenset[str]] = {
             Permission.CONFIGURE,
             Permission.AUDIT,
             Permission.CUSTODY,
+            Permission.CAMPAIGNS,
         }
     ),
     Role.CUSTODIAN: frozenset(

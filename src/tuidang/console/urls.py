@@ -4,6 +4,7 @@ decorator; see README.md for the table of URLs and roles."""
 
 from django.urls import path
 
+from tuidang.campaigns.urls import urlpatterns as campaign_urlpatterns
 from tuidang.console.views import (
     account,
     administration,
@@ -45,3 +46,4 @@ urlpatterns = [
     path("unsealing/", unsealing.requests_page, name="unsealing"),
     path("unsealing/<int:request_id>/", unsealing.request_page, name="unseal_request"),
 ]
+urlpatterns += campaign_urlpatterns

@@ -234,6 +234,12 @@ def _replay(idempotency_hash: str) -> Receipt | None:
     )
 
 
+def check(data: DeclarationInput) -> None:
+    """Raise IntakeError where `declare` would; write nothing (the console's
+    practice mode uses it to train callers without touching the registry)."""
+    _validate(data)
+
+
 def declare(data: DeclarationInput, *, accept: bool = False) -> Receipt:
     """Record a declaration; `accept=True` for trusted channels (volunteers).
 

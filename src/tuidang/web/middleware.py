@@ -14,6 +14,8 @@ The rate limiter (ratelimit.py) runs before `ForgetClientMiddleware`: it is the
 only code that reads the address, and it keeps none.
 """
 
+import re
+
 from django.conf import settings
 from django.http import HttpResponse
 
@@ -56,11 +58,18 @@ class ForgetClientMiddleware:
 # Console transcription screens take a photo upload (see tuidang/console/photos.py).
 CONSOLE_UPLOAD_PREFIX = "/console/transcribe/"
 CONSOLE_UPLOAD_BYTES = 9 * 1024 * 1024
+# Campaign leads upload target lists (read in memory, campaigns/views/leads.py)
+# and write scripts of up to 50,000 characters.
+CAMPAIGN_BODY_LIMITS = (
+    (re.compile(r"/console/campaigns/\d+/targets/"), 64 * 1024 * 1024 + 64 * 1024),
+    (re.compile(r"/console/campaigns/\d+/script/"), 1024 * 1024),
+)
 
 
 class BodySizeLimitMiddleware:
     """413 for a declared or actual body over TUIDANG_MAX_BODY_BYTES (over
-    CONSOLE_UPLOAD_BYTES on the console's upload URLs)."""
+    CONSOLE_UPLOAD_BYTES on the console's upload URLs, over the limits of
+    CAMPAIGN_BODY_LIMITS on campaign leads' target and script pages)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -69,6 +78,9 @@ class BodySizeLimitMiddleware:
         limit = settings.TUIDANG_MAX_BODY_BYTES
         if request.path.startswith(CONSOLE_UPLOAD_PREFIX):
             limit = max(limit, CONSOLE_UPLOAD_BYTES)
+        for pattern, larger in CAMPAIGN_BODY_LIMITS:
+            if pattern.fullmatch(request.path):
+                limit = max(limit, larger)
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -11,12 +11,14 @@ register = template.Library()
 
 def _links():
     return [
+        (Permission.HOTLINE, "console:calls", (), _("Calls")),
         (Permission.HOTLINE, "console:hotline", (), _("Hotline")),
         (Permission.HOTLINE, "console:group", (), _("Group")),
         (Permission.TRANSCRIBE, "console:transcribe", ("fax",), _("Fax")),
         (Permission.TRANSCRIBE, "console:transcribe", ("email",), _("Email")),
         (Permission.TRANSCRIBE, "console:transcribe", ("in-person",), _("In person")),
         (Permission.TRANSCRIBE, "console:transcribe", ("banknote-poster",), _("Banknote / poster")),
+        (Permission.CAMPAIGNS, "console:campaigns", (), _("Campaigns")),
         (Permission.MODERATE, "console:queue", (), _("Moderation")),
         (Permission.MODERATE, "console:review", (), _("Volunteer entries")),
         (Permission.ADMINISTER, "console:volunteers", (), _("Volunteers")),

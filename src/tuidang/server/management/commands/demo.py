@@ -1,11 +1,12 @@
 """`tuidang demo`: initialise a demo data folder with demo keys, seed a few
-hundred synthetic declarations, make one console account per role, print the
-URLs and the accounts' logins, passwords and TOTP secrets, and run the server
-on 127.0.0.1."""
+hundred synthetic declarations, make one console account per role and a
+practice call campaign, print the URLs and the accounts' logins, passwords
+and TOTP secrets, and run the server on 127.0.0.1."""
 
 from django.conf import settings
 from django.core.management import BaseCommand
 
+from tuidang.campaigns import demo_campaign
 from tuidang.console import demo_accounts
 from tuidang.registry.models import Declaration
 from tuidang.server import demo_data
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             f"  TOTP secret {a.totp_secret}"
             for a in demo_accounts.create()
         ]
+        demo_campaign.create()
         vkey = verifier_key()
         self.stdout.write(
             "\n".join(
@@ -56,6 +58,7 @@ class Command(BaseCommand):
                     f"  OpenAPI            {base}/api/v1/openapi.json",
                     f"  console            {base}/console/ (demo accounts below)",
                     *console_lines,
+                    f"  call campaigns     {base}/console/calls/ (practice; as demo-caller)",
                     f"  public log         {base}/log/  (checkpoint: {base}/log/checkpoint)",
                     f"  log verifier key   {vkey}",
                     f"  verify it:         .venv/bin/tuidang log verify {base}/log --vkey {vkey}",
