@@ -44,7 +44,7 @@ def test_public_names_place_and_organisations_are_shown_never_sealed_fields(clie
     publish()
     html = client.get("/").content.decode() + client.get("/statements/").content.decode()
     assert "保密真名" not in html and "保密联系方式" not in html
-    assert "四川省" in html and "共青团" in html
+    assert "中国 · 四川</p>" in html and "共青团" in html
 
 
 def test_statement_text_is_escaped(client, publish):
