@@ -164,6 +164,7 @@ def stored_rows(count: int, declaration_columns: list[str], person_columns: list
                 os.urandom(_sealed_size("contact", row["contact"])) if row["contact"] else None
             ),
             "unproven": False,
+            "sealed_receipt_code": None,  # batch imports store none (registry/batch_intake.py)
         }
         person_row = None
         if row["naming"]:

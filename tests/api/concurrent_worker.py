@@ -80,7 +80,7 @@ def main(mode: str, start: float, *args: str) -> dict:
             ),
             accept=True,
         )
-        results.append([key, receipt.declaration_id, receipt.replayed])
+        results.append([key, receipt.declaration_id, receipt.replayed, receipt.code])
     return {"results": results}
 
 

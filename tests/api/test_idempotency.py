@@ -4,8 +4,9 @@ fresh PostgreSQL database on the same server), store each key once, and the
 counters, the log and the published totals stay exact while they, a bulk
 import and the sequencer cutting batches run together.
 
-A replay returns the first declaration without its receipt code: the code is
-never stored, so it cannot be given twice (docs/scaling.md, "Retries")."""
+A replay returns the first declaration with the same receipt code, opened with
+the retry's key (docs/scaling.md, "Retries"): every process that sent a key got
+that key's one code."""
 
 import json
 import subprocess
@@ -93,13 +94,16 @@ def test_concurrent_retries_with_the_same_key_store_and_count_it_once(migrated, 
     ]
     results = [_result(worker) for worker in workers]
     by_key: dict[str, set[int]] = {}
+    codes: dict[str, set[str | None]] = {}
     for result in results:
-        for key, declaration_id, _replayed in result["results"]:
+        for key, declaration_id, _replayed, code in result["results"]:
             by_key.setdefault(key, set()).add(declaration_id)
+            codes.setdefault(key, set()).add(code)
     assert all(len(ids) == 1 for ids in by_key.values()), "a key got two declarations"
+    assert all(len(got) == 1 and None not in got for got in codes.values()), codes
     everything = [entry for result in results for entry in result["results"]]
     stored_first = [
-        sum(not replayed for key, _, replayed in everything if key == shared)
+        sum(not replayed for key, _, replayed, _code in everything if key == shared)
         for shared in shared_keys
     ]
     assert stored_first == [1] * len(shared_keys)

@@ -31,7 +31,8 @@ def test_the_answer_with_a_receipt_code_is_no_store(client):
     assert_no_store(first)
     replay = post(client, VALID, **{"Idempotency-Key": "no-store-1"})
     assert replay.status_code == 200 and replay.json()["replayed"]
-    assert_no_store(replay)  # a replay has no code (only its hash is kept); same rule
+    assert replay.json()["receipt_code"] == first.json()["receipt_code"]
+    assert_no_store(replay)  # a replay carries the same code: same rule
 
 
 def test_a_refused_declaration_is_no_store_too(client):

@@ -129,6 +129,6 @@ def test_within_a_day_declaration_events_are_listed_by_action_and_number(persona
     audit.record(None, "claim", declaration_id=second)
     page = sign_in("cora").get("/console/audit/").content.decode()
     block = re.search(r'<div id="declaration-events">(.*?)</div>', page, re.S).group(1)
-    rows = re.findall(r"<tr><td>(\w+) </td><td>#(\d+)</td>", block)
+    rows = re.findall(r'<tr><td data-action="(\w+)">[^<]+</td><td>#(\d+)</td>', block)
     expected = [("claim", second), ("intake", first), ("intake", second), ("reviewed", first)]
     assert rows == [(action, str(n)) for action, n in expected]

@@ -131,7 +131,7 @@ def test_a_web_statement_with_an_id_number_is_flagged_and_blocked_until_edited(p
     assert declaration.statement_state == StatementState.FLAGGED
     client = claimed("mona", declaration.pk)
     page = client.get(f"/console/moderation/{declaration.pk}/").content.decode()
-    assert f'<mark title="resident_id">{ID_NUMBER}</mark>' in page
+    assert f'<mark title="Resident ID number" data-kind="resident_id">{ID_NUMBER}' in page
     act(client, declaration.pk, "accept")
     declaration.refresh_from_db()
     assert declaration.status == Status.ACCEPTED

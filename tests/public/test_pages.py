@@ -9,7 +9,7 @@ from ..factories import make_declaration
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["", "declare/", "declare/for-others/", "receipt/", "statements/"]
+PAGES = ["", "declare/", "declare/for-others/", "receipt/", "statements/", "check/"]
 LANGUAGES = {
     # prefix, html lang, words of that language's UI that must appear
     "zh-hans": ("/", "zh-hans", ["退党服务中心", "声明"]),

@@ -75,6 +75,25 @@ def test_every_post_outside_the_api_without_a_token_is_refused():
     assert Declaration.objects.count() == 0
 
 
+def test_a_post_from_this_sites_own_page_is_refused_too_and_only_a_form_comes_back():
+    # With Origin naming this site (a stale page, a lost cookie) a public form is
+    # sent back as it was filled in (tests/public/test_error_pages.py); still 403.
+    client = Client(enforce_csrf_checks=True)
+    client.get("/declare/")
+    forms = {"/declare/", "/declare/for-others/", "/receipt/", "/receipt/withdraw/"}
+    for path in concrete_paths():
+        if path.startswith("/api/"):
+            continue
+        response = client.post(
+            path, {"organisations": "party", "code": "x"}, HTTP_ORIGIN="http://testserver"
+        )
+        assert response.status_code == 403, path
+        names = [t.name for t in response.templates]
+        sent_back = re.sub(r"^/(zh-hant|en)/", "/", path) in forms
+        assert ("public/csrf_failure.html" not in names) == sent_back, path
+    assert Declaration.objects.count() == 0
+
+
 def test_the_api_is_csrf_exempt_only_because_it_uses_no_cookie_and_no_session():
     # No authentication of any kind (a cookie-based one is what would need CSRF).
     assert api.auth in (None, NOT_SET)

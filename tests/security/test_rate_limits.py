@@ -1,7 +1,7 @@
 """Rate limits on public intake, through the whole middleware stack: a client
-that posts too often gets a clear 429 in the page's language (JSON under
-/api/), other clients go on, reading is never limited — and the counters hold
-no address."""
+that posts too often gets a clear 429 in the page's language (its form again,
+with what it typed; JSON under /api/), other clients go on, reading is never
+limited — and the counters hold no address."""
 
 import json
 import pickle
@@ -62,7 +62,8 @@ def test_the_api_refusal_is_json_in_the_requested_language_with_retry_after():
     assert 0 < int(response["Retry-After"]) <= 600
 
 
-def test_the_form_refusal_is_a_page_in_the_language_of_its_url():
+def test_the_form_refusal_is_the_form_again_in_the_language_of_its_url():
+    # The form with what was typed: tests/public/test_error_pages.py.
     client = Client()
     for _ in range(3):
         post_form(client, "/en/declare/")
@@ -71,10 +72,12 @@ def test_the_form_refusal_is_a_page_in_the_language_of_its_url():
     assert english.status_code == chinese.status_code == 429
     assert english["Content-Type"].startswith("text/html")
     assert '<html lang="en">' in english.content.decode()
-    assert "Too many requests" in english.content.decode()
+    assert "Many forms were sent from your connection" in english.content.decode()
     assert '<html lang="zh-hans">' in chinese.content.decode()
-    assert "请求过多" in chinese.content.decode()
+    assert "短时间内从您的网络连接发送了很多表格" in chinese.content.decode()
+    assert 'action="/declare/for-others/"' in chinese.content.decode()
     assert english["Cache-Control"] == "no-store"
+    assert 0 < int(english["Retry-After"]) <= 600
     assert "unsafe-inline" not in english["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in english["Content-Security-Policy"]
 
@@ -112,7 +115,7 @@ def test_withdrawals_share_the_receipt_lookup_limit():
     withdrawal = {"code": receipt.code, "confirm": "yes", "action": "withdraw", "seen": "accepted"}
     refused = client.post("/en/receipt/withdraw/", withdrawal, REMOTE_ADDR=CLIENT_ADDRESS)
     assert refused.status_code == 429
-    assert "Too many requests" in refused.content.decode()
+    assert "Many forms were sent from your connection" in refused.content.decode()
     assert Declaration.objects.get().status == Status.ACCEPTED
 
 

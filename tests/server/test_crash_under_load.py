@@ -1,7 +1,9 @@
 """The server killed with SIGKILL at random moments while clients post
 declarations and an operator accepts them, many times: after every restart
 each declaration whose response was received is there exactly once (a retry
-with its key is a replay), and at the end `tally --check` passes and the log
+with its key is a replay, with the same receipt code), every request whose
+answer was cut off gets a receipt code when retried (the same declaration's,
+if it was stored), and at the end `tally --check` passes and the log
 verifies, consistent with every checkpoint seen before a kill.
 
 The whole process group goes down at once: gunicorn's master, its workers,
@@ -104,16 +106,36 @@ class Server:
         self.process.wait()
 
 
-def _load(url: str, prefix: str, acknowledged: list, wrong: list, stop: threading.Event):
+def _refused(error: BaseException) -> bool:
+    """Whether the connection was refused: the request never reached a server."""
+    return isinstance(error, ConnectionRefusedError) or isinstance(
+        getattr(error, "reason", None), ConnectionRefusedError
+    )
+
+
+def _load(
+    url: str,
+    prefix: str,
+    acknowledged: list,
+    codes: dict,
+    cut_off: list,
+    wrong: list,
+    stop: threading.Event,
+):
     number = 0
     while not stop.is_set():
         key = f"{prefix}-{number}"
         number += 1
         try:
             answer = _post(url, key)
-        except (OSError, ValueError, http.client.HTTPException):
-            continue  # no (whole) answer: the declaration may or may not be there
+        except (OSError, ValueError, http.client.HTTPException) as error:
+            # No (whole) answer: the declaration may or may not be there; the
+            # next round retries it, unless it never reached the server.
+            if not _refused(error):
+                cut_off.append(key)
+            continue
         if answer["http"] == 201 and answer["receipt_code"]:
+            codes[key] = answer["receipt_code"]
             acknowledged.append(key)
         else:
             wrong.append(answer)
@@ -131,6 +153,9 @@ def test_sigkill_under_http_load_loses_and_doubles_nothing(tmp_path):
     }
     rng = random.Random(6)
     acknowledged: list[str] = []
+    codes: dict[str, str] = {}  # receipt code of each acknowledged key
+    cut_off: list[str] = []  # keys whose answer was lost, not retried yet
+    stored_cut_off = 0  # of those retried, how many had been stored
     wrong: list[dict] = []
     checkpoints: list[bytes] = []
     for round_ in range(KILLS):
@@ -139,7 +164,7 @@ def test_sigkill_under_http_load_loses_and_doubles_nothing(tmp_path):
         clients = [
             threading.Thread(
                 target=_load,
-                args=(server.url, f"r{round_}c{c}", acknowledged, wrong, stop),
+                args=(server.url, f"r{round_}c{c}", acknowledged, codes, cut_off, wrong, stop),
                 daemon=True,
             )
             for c in range(CLIENTS)
@@ -148,8 +173,19 @@ def test_sigkill_under_http_load_loses_and_doubles_nothing(tmp_path):
             # Every declaration acknowledged before the last kill is still there, once
             # (these also warm both workers up before the load).
             for key in rng.sample(acknowledged, min(5, len(acknowledged))):
-                assert _post(server.url, key)["replayed"] is True, key
-            _post(server.url, f"r{round_}-warm-up")
+                answer = _post(server.url, key)
+                assert answer["replayed"] is True and answer["receipt_code"] == codes[key], key
+            # Every request of the last round whose answer was cut off gets a
+            # code now: its own if it was stored, a new one if it was not.
+            for key in cut_off:
+                answer = _post(server.url, key)
+                assert answer["receipt_code"], (key, answer)
+                stored_cut_off += answer["replayed"]
+                codes[key] = answer["receipt_code"]
+                acknowledged.append(key)
+            cut_off.clear()
+            warm_up = _post(server.url, f"r{round_}-warm-up")
+            assert warm_up["receipt_code"], warm_up
             before = len(acknowledged)
             for client in clients:
                 client.start()
@@ -167,6 +203,7 @@ def test_sigkill_under_http_load_loses_and_doubles_nothing(tmp_path):
             checkpoints.append((data / "log" / "checkpoint").read_bytes())
     assert wrong == []
     assert len(acknowledged) >= 10 * KILLS, len(acknowledged)
+    print(f"{stored_cut_off} requests stored with their answer cut off, retried with their code")
     acknowledged += [f"r{n}-warm-up" for n in range(KILLS)]
 
     keys = json.dumps(acknowledged)

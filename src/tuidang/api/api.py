@@ -89,7 +89,16 @@ def get_proof_of_work(request: HttpRequest):
 def post_declaration(
     request: HttpRequest,
     body: DeclarationIn,
-    idempotency_key: str = Header("", alias="Idempotency-Key", max_length=200),
+    idempotency_key: str = Header(
+        "",
+        alias="Idempotency-Key",
+        max_length=200,
+        description="Optional. A retry with the same key (say, after a lost answer) returns "
+        "the first declaration, with the same receipt code, and stores nothing new (200, "
+        "`replayed: true`). The code is kept only encrypted under this key, so it is as "
+        "secret as the key: use a fresh key from a secure random generator for each "
+        "declaration, of 128 bits or more (e.g. 32 hex digits) or a random UUID (v4).",
+    ),
     proof: str = Header(
         "",
         alias="Proof-Of-Work",

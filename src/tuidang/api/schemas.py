@@ -41,8 +41,9 @@ class PublicNameOut(Schema):
 
 class ReceiptOut(Schema):
     receipt_code: str | None = Field(
-        description="Give it to the declarant; null when this repeats an earlier request "
-        "with the same Idempotency-Key (the code was returned the first time)."
+        description="Give it to the declarant. A repeat of an earlier request with the "
+        "same Idempotency-Key returns the same code (null only for declarations stored "
+        "before codes were kept sealed under the key)."
     )
     status: str
     persons: int

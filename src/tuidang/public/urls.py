@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tuidang.public.views import declare, home, leave, receipt, statements, withdraw
+from tuidang.public.views import check, declare, home, leave, receipt, statements, withdraw
 
 app_name = "public"
 urlpatterns = [
@@ -14,4 +14,5 @@ urlpatterns = [
     path("receipt/withdraw/", withdraw.withdraw, name="withdraw"),
     path("statements/", statements.statements, name="statements"),
     path("leave/", leave.leave, name="leave"),
+    path("check/", check.check, name="check"),
 ]

@@ -93,6 +93,12 @@ from tuidang.registry.text import normalise_block, normalise_line
 #   index checks every key anyway); the skipped rows are then taken back out
 #   of what the chunk counts, logs and answers (`_TupleBuilder.forget`), and
 #   the next chunks are looked up first until one meets no stored key.
+# - no sealed receipt code (`intake.seal_receipt_code`): a declaration of a
+#   batch stores its code as a hash only, and a row replayed by its key comes
+#   back without a code. An import's keys are the partner's row ids (e.g.
+#   `TOR-2026-000123`, docs/import.md): readable, often sequential, not
+#   secret, so a code sealed under one would be open to whoever holds the
+#   database and guesses the ids. Partners keep their codes with `--receipts`.
 
 _PER_ROW_FIELDS = ("people", "unnamed_persons", "contact", "statement", "idempotency_key")
 _NEUTRAL = dict(people=(), unnamed_persons=1, contact="", statement="", idempotency_key="")
@@ -366,6 +372,7 @@ class _TupleBuilder:
         "statement",
         "statement_state",
         "sealed_contact",
+        "sealed_receipt_code",  # always null here (see the comment below the imports)
     )
     DECLARATION_COLUMNS = (*ROW_COLUMNS, *VOCABULARY_COLUMNS)
     PERSON_COLUMNS = (
@@ -459,6 +466,7 @@ class _TupleBuilder:
                     statement,
                     state,
                     seal({"contact": contact}) if contact else None,
+                    None,  # sealed_receipt_code
                     *vocabulary.columns,
                 )
             )
@@ -575,7 +583,8 @@ class BatchIntake:
     `add(chunk)` (or `store(chunk)`, lighter) validates a chunk with
     `declare()`'s rules, then stores it as accepted with reserved ids (COPY on
     PostgreSQL); a declaration whose idempotency key is already stored is not
-    stored again (its receipt comes back `replayed`, without a code).
+    stored again (its receipt comes back `replayed`, without a code: a batch
+    stores no sealed code, see the comment below the imports).
     `finish()` then changes the counters once with the summed contributions and
     queues the batch's declare entries for the next publication batch — so
     the counters' row locks are held only for that last step. Until

@@ -2,7 +2,9 @@
 `DeclarationInput` and calls `declare()`, which validates, normalises, seals,
 creates the receipt and stores everything in one transaction. Partner batches
 go through `registry/batch_intake.py`, which applies these same rules. The receipt code
-is returned once and never stored; only its hash is.
+is returned to the client and stored as its hash and, when the request has an
+idempotency key, sealed under that key (`seal_receipt_code`), so that a retry whose
+first answer was lost gets the same code back while the database alone yields none.
 
 Errors are raised as `IntakeError`, a mapping from field path (e.g.
 `people.0.true_name`) to translated messages, so each channel can show them
@@ -11,9 +13,14 @@ beside the right field.
 
 import datetime
 import hashlib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,6 +62,11 @@ MAX_PERSONS = 10_000
 MAX_NAMED_PERSONS = 200
 IDEMPOTENCY_KEY_MAX = 200
 _IDEMPOTENCY_DOMAIN = b"tuidang idempotency v1\n"
+# HKDF's info for the key that seals a receipt code (`seal_receipt_code`);
+# another domain than the stored hash's.
+_SEALED_CODE_INFO = b"tuidang receipt code sealed under the idempotency key v1"
+_SEALED_CODE_VERSION = b"\x01"
+_SEALED_CODE_NONCE = 12
 
 Sealer = Callable[[dict[str, str]], bytes | None]
 
@@ -103,8 +115,10 @@ class Receipt:
     status: str
     persons: int
     public_names: list[PublicName]
-    # The code to give the declarant; None when this was a repeat of an earlier
-    # request with the same idempotency key (the code was given the first time).
+    # The code to give the declarant. On a replay (a repeat of an earlier request
+    # with the same idempotency key) the same code, opened with the retry's key;
+    # None if it cannot be (stored by a batch import, or before codes were
+    # sealed, or the sealed value does not open).
     code: str | None
     replayed: bool = False
 
@@ -213,11 +227,70 @@ def _idempotency_hash(key: str) -> str | None:
     return hashlib.sha256(_IDEMPOTENCY_DOMAIN + key.encode("utf-8")).hexdigest()
 
 
+def _sealing_key(idempotency_key: str) -> ChaCha20Poly1305:
+    return ChaCha20Poly1305(
+        HKDF(algorithm=SHA256(), length=32, salt=None, info=_SEALED_CODE_INFO).derive(
+            idempotency_key.encode("utf-8")
+        )
+    )
+
+
+def seal_receipt_code(idempotency_key: str, code: str) -> bytes:
+    """The receipt code sealed under the idempotency key, as stored in
+    `Declaration.sealed_receipt_code` so that a retry with the same key can be
+    given the same code (`open_receipt_code`).
+
+    Key: HKDF-SHA256 (RFC 5869, no salt) of the idempotency key exactly as
+    `declare()` gets it (with its channel's prefix, e.g. "api:" + the header),
+    UTF-8, with the info string `_SEALED_CODE_INFO`: a domain apart from the
+    stored hash's (`_IDEMPOTENCY_DOMAIN`, plain SHA-256), so the stored hash
+    says nothing about the sealing key. Value: version byte 0x01, a random 12-byte nonce,
+    then ChaCha20-Poly1305 of the code's 16 compact symbols (ASCII) with the
+    version byte as associated data: 45 bytes. Each key seals one code (the
+    key's hash is unique), and the nonce is random anyway.
+
+    The server keeps no key: the database (or a backup) alone opens no code.
+    But the code is only as secret as the idempotency key. The stored hash lets
+    whoever holds the database test guesses of a key offline, and a guessed key
+    opens its code. The web form and the console use 192-bit random tokens;
+    API clients are told to use a random key of 128 bits or more (api.py).
+    Batch imports store no sealed code (`batch_intake`): their keys are the
+    partner's row ids, which are meant to be readable, not secret.
+    """
+    nonce = os.urandom(_SEALED_CODE_NONCE)
+    compact = receipts.normalise(code).encode("ascii")
+    sealed = _sealing_key(idempotency_key).encrypt(nonce, compact, _SEALED_CODE_VERSION)
+    return _SEALED_CODE_VERSION + nonce + sealed
+
+
+def open_receipt_code(idempotency_key: str, sealed: bytes | None, receipt_hash: str) -> str | None:
+    """The receipt code `seal_receipt_code` sealed under this idempotency key,
+    formatted (e.g. `7GQ4-M2XD-0KTB-9ZRC`); None when there is none or it does
+    not open (another key, a damaged or altered value), or when what it opens is
+    not the code of `receipt_hash` (the declaration's): never a wrong code."""
+    if not idempotency_key or not sealed:
+        return None
+    sealed = bytes(sealed)  # a memoryview from some database drivers
+    head, nonce = sealed[:1], sealed[1 : 1 + _SEALED_CODE_NONCE]
+    if head != _SEALED_CODE_VERSION or len(nonce) != _SEALED_CODE_NONCE:
+        return None
+    try:
+        compact = _sealing_key(idempotency_key).decrypt(
+            nonce, sealed[1 + _SEALED_CODE_NONCE :], _SEALED_CODE_VERSION
+        )
+        code = receipts.format_code(receipts.normalise(compact.decode("ascii")))
+    except (InvalidTag, UnicodeDecodeError, receipts.InvalidReceiptCode):
+        return None
+    return code if receipts.lookup_hash(code) == receipt_hash else None
+
+
 def _alias_taken(name: str) -> bool:
     return Person.objects.filter(public_name=name, naming__in=ALIAS_NAMINGS).exists()
 
 
-def _replay(idempotency_hash: str) -> Receipt | None:
+def _replay(idempotency_hash: str, idempotency_key: str) -> Receipt | None:
+    """The declaration stored with this key, with its receipt code opened with
+    the key (None if it cannot be: `open_receipt_code`)."""
     declaration = Declaration.objects.filter(idempotency_hash=idempotency_hash).first()
     if declaration is None:
         return None
@@ -229,7 +302,9 @@ def _replay(idempotency_hash: str) -> Receipt | None:
             PublicName(p.public_name, p.public_name_latin, p.naming)
             for p in declaration.people.all()
         ],
-        code=None,
+        code=open_receipt_code(
+            idempotency_key, declaration.sealed_receipt_code, declaration.receipt_hash
+        ),
         replayed=True,
     )
 
@@ -254,10 +329,10 @@ def declare(data: DeclarationInput, *, accept: bool = False) -> Receipt:
         except IntegrityError:
             # The idempotency key's hash is unique: a retry (or a concurrent
             # request with the same key) fails here and is answered with the
-            # first declaration. Retries are rare, so they are not looked up
-            # before the insert. Otherwise a generated alias was taken
-            # meanwhile: try again.
-            if idempotency_hash and (earlier := _replay(idempotency_hash)):
+            # first declaration, and its receipt code (sealed under the key).
+            # Retries are rare, so they are not looked up before the insert.
+            # Otherwise a generated alias was taken meanwhile: try again.
+            if idempotency_hash and (earlier := _replay(idempotency_hash, data.idempotency_key)):
                 return earlier
     raise IntakeError({"people": [_("Could not record the declaration; please try again.")]})
 
@@ -334,6 +409,8 @@ def _store(
     # insert on its unique index and `declare` tries again.
     code = receipts.new_code()
     declaration = _new_declaration(data, cleaned, idempotency_hash, code, sealing.seal)
+    if idempotency_hash:  # for a retry whose answer was lost (`seal_receipt_code`)
+        declaration.sealed_receipt_code = seal_receipt_code(data.idempotency_key, code)
     people = [
         _new_person(declaration, position, person, sealing.seal, _alias_taken)
         for position, person in enumerate(cleaned.people)

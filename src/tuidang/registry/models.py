@@ -48,6 +48,11 @@ class Declaration(models.Model):
     receipt_commitment = models.CharField(max_length=64)
     # Hash of the client's idempotency key (form token or API header), if any.
     idempotency_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # The receipt code, encrypted under a key derived from that idempotency key
+    # (which only the client holds), so that a retry with the key gets the same
+    # code back; null without a key, and for batch imports
+    # (registry/intake.py, `seal_receipt_code`).
+    sealed_receipt_code = models.BinaryField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
     revoke_reason = models.CharField(max_length=16, choices=RevokeReason.choices, blank=True)
     reject_reason = models.CharField(max_length=16, choices=RejectReason.choices, blank=True)

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     # Sessions, locale, common, auth and OTP: for the site, not the API.
     "tuidang.web.site_middleware.SiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # After the CSRF check: answers a form post over the rate limit in place of its view.
+    "tuidang.web.ratelimit.RefuseOverLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -3,8 +3,16 @@
 `RateLimitMiddleware` runs before `ForgetClientMiddleware`, the only moment the
 client's address is known. For the intake POSTs — declare, declare for others,
 receipt lookup, withdrawal by receipt code and `POST /api/v1/declarations` —
-it counts requests per client in fixed windows and answers 429 once a client's
-count passes the limit.
+it counts requests per client in fixed windows and refuses them with 429 once a
+client's count passes the limit:
+
+- under /api/ at once, with the API's JSON error body;
+- on the site's forms by `RefuseOverLimitMiddleware`, which comes after
+  CsrfViewMiddleware and answers in place of the view: the form comes back in
+  the site's layout with what the person typed and a message saying when they
+  can send it again (public/views/errors.py). Only a request whose CSRF token
+  was good (a page of this site) gets its own text back; a forged cross-site
+  post is refused by the CSRF check first.
 
 What it keeps, and for how long:
 
@@ -40,12 +48,20 @@ from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from tuidang.api.middleware import API_PREFIX
 from tuidang.web.middleware import add_security_headers
 
 CACHE_PREFIX = "tuidang-ratelimit"
+# The request attribute that marks a site request over its limit: the seconds
+# until the client's window ends (no address, no count).
+OVER_LIMIT = "tuidang_over_limit"
+# The view that answers such a request: (request, retry_after) -> response.
+REFUSAL_VIEW = "tuidang.public.views.errors.too_many_requests"
+REFUSER = "tuidang.web.ratelimit.RefuseOverLimitMiddleware"
+CSRF_MIDDLEWARE = "django.middleware.csrf.CsrfViewMiddleware"
 # The clock windows are cut from (tests pin it, so that no test straddles two windows).
 clock = time.time
 
@@ -133,21 +149,43 @@ def count(scope: str, limit: Limit, address: str, *, now: float | None = None) -
     return so_far, left
 
 
+def check_order(middleware: list[str]) -> None:
+    """A request over the limit goes on down the stack and only the refuser stops
+    it before its view: without the refuser (after the CSRF check) it would be
+    recorded. Fails closed at start-up."""
+    if (
+        REFUSER not in middleware
+        or CSRF_MIDDLEWARE not in middleware
+        or middleware.index(REFUSER) < middleware.index(CSRF_MIDDLEWARE)
+    ):
+        raise ImproperlyConfigured(
+            f"MIDDLEWARE: {REFUSER} must come after {CSRF_MIDDLEWARE} "
+            "(it refuses the requests RateLimitMiddleware counted over the limit)."
+        )
+
+
 class RateLimitMiddleware:
     """Must come before ForgetClientMiddleware in MIDDLEWARE (it needs the address)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
         parse_limits(settings.TUIDANG_RATE_LIMITS)  # a malformed setting stops the start
+        check_order(list(settings.MIDDLEWARE))
 
     def __call__(self, request):
         if request.method == "POST":
-            refusal = self._check(request)
-            if refusal is not None:
-                return refusal
+            over = self._check(request)
+            if over is not None:
+                language, retry_after = over
+                if request.path_info.startswith(API_PREFIX):
+                    return too_many_requests(request, language, retry_after)
+                # The site's answer needs its session, language and CSRF check:
+                # RefuseOverLimitMiddleware gives it in place of the view.
+                setattr(request, OVER_LIMIT, retry_after)
         return self.get_response(request)
 
-    def _check(self, request):
+    def _check(self, request) -> tuple[str | None, int] | None:
+        """(language in the URL, seconds left in the window) if over the limit, else None."""
         limits = parse_limits(settings.TUIDANG_RATE_LIMITS)
         if not limits:
             return None
@@ -158,34 +196,42 @@ class RateLimitMiddleware:
         so_far, retry_after = count(scope, limits[scope], client_address(request))
         if so_far <= limits[scope].count:
             return None
-        return too_many_requests(request, language, retry_after)
+        return language, retry_after
+
+
+class RefuseOverLimitMiddleware:
+    """Answers a site request that RateLimitMiddleware found over its limit, in
+    place of its view (`REFUSAL_VIEW`: 429, the form with what was typed). Must
+    come after CsrfViewMiddleware in MIDDLEWARE, so that a post is first checked
+    to come from this site's own page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        retry_after = getattr(request, OVER_LIMIT, None)
+        if retry_after is None:
+            return None
+        response = import_string(REFUSAL_VIEW)(request, retry_after)
+        response["Retry-After"] = str(retry_after)
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 def too_many_requests(request, language: str | None, retry_after: int) -> HttpResponse:
-    """429 in the page's language (the URL's, or Accept-Language for the API)."""
-    api = request.path_info.startswith("/api/")
+    """The API's 429: JSON in the language of Accept-Language."""
     if language is None:
-        language = translation.get_language_from_request(request) if api else settings.LANGUAGE_CODE
+        language = translation.get_language_from_request(request)
     with translation.override(language):
-        title = _("Too many requests")
         message = _(
             "Too many requests came from your connection in a short time. Nothing was "
             "recorded. Please wait a few minutes, then send the form again."
         )
-        if api:
-            body = json.dumps({"error": message, "fields": {}}, ensure_ascii=False)
-            response = HttpResponse(body, status=429, content_type="application/json")
-        else:
-            page = format_html(
-                '<!doctype html>\n<html lang="{}"><head><meta charset="utf-8">'
-                '<meta name="viewport" content="width=device-width, initial-scale=1">'
-                "<title>{}</title></head><body><h1>{}</h1><p>{}</p></body></html>\n",
-                language,
-                title,
-                title,
-                message,
-            )
-            response = HttpResponse(page, status=429, content_type="text/html; charset=utf-8")
+    body = json.dumps({"error": message, "fields": {}}, ensure_ascii=False)
+    response = HttpResponse(body, status=429, content_type="application/json")
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"
     # This answer leaves before the middleware that adds these headers runs.

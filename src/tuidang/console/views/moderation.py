@@ -4,12 +4,17 @@ mark as duplicate, edit or withhold the public statement.
 
 Declarations without a valid proof of work (`unproven`, see
 tuidang/web/proof_of_work.py) are listed after all others and labelled; the
-"unproven" view lists only them and can reject the rows it shows as a block."""
+"unproven" view lists only them and can reject the rows it shows as a block.
+
+The declaration page names its place (country, province) and each detail the
+scrubber marked in the account's language (`FINDING_LABELS`, one per kind of
+`registry.scrubber.PATTERNS`)."""
 
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tuidang.console import audit, claims
@@ -17,7 +22,7 @@ from tuidang.console.decorators import console_view
 from tuidang.console.forms import DuplicateForm, RejectForm, StatementForm
 from tuidang.console.models import Claim, DuplicateLink
 from tuidang.console.roles import Permission
-from tuidang.registry import transitions
+from tuidang.registry import places, transitions
 from tuidang.registry.choices import Channel, RejectReason, StatementState, Status
 from tuidang.registry.models import Declaration
 from tuidang.registry.scrubber import find_identifying_details
@@ -29,6 +34,15 @@ FILTERS = {
     "received": Q(status=Status.RECEIVED, channel__in=PUBLIC_CHANNELS),
     "flagged": Q(statement_state=StatementState.FLAGGED) & ~Q(status=Status.REJECTED),
     "unproven": Q(status=Status.RECEIVED, channel__in=PUBLIC_CHANNELS, unproven=True),
+}
+# What each kind of finding of the scrubber is, for the marks in a statement.
+FINDING_LABELS = {
+    "resident_id": gettext_lazy("Resident ID number"),
+    "phone": gettext_lazy("Phone number"),
+    "email": gettext_lazy("Email address"),
+    "qq": gettext_lazy("QQ number"),
+    "wechat": gettext_lazy("WeChat ID"),
+    "address": gettext_lazy("Street address"),
 }
 
 
@@ -103,16 +117,28 @@ def _reject_block(request, data) -> None:
 
 
 def _segments(text: str):
-    """The statement cut into (text, finding kind or None) for highlighting."""
+    """The statement cut into (text, finding kind or None, the kind's label)
+    for highlighting."""
     segments, position = [], 0
     for finding in find_identifying_details(text):
         if finding.start < position:
             continue
-        segments.append((text[position : finding.start], None))
-        segments.append((text[finding.start : finding.end], finding.kind))
+        segments.append((text[position : finding.start], None, ""))
+        label = FINDING_LABELS.get(finding.kind, finding.kind)
+        segments.append((text[finding.start : finding.end], finding.kind, label))
         position = finding.end
-    segments.append((text[position:], None))
+    segments.append((text[position:], None, ""))
     return [segment for segment in segments if segment[0]]
+
+
+def _place(declaration) -> str:
+    """Country, and province if any, named in the active language."""
+    if not declaration.country:
+        return ""
+    country = places.country_name(declaration.country)
+    if declaration.province:
+        return f"{country} · {places.province_name(declaration.province)}"
+    return country
 
 
 @console_view(Permission.MODERATE)
@@ -128,6 +154,7 @@ def _context(request, declaration, **forms):
         "d": declaration,
         "people": list(declaration.people.all()),
         "waited": (timezone.now().date() - declaration.day).days,
+        "place": _place(declaration),
         "segments": _segments(declaration.statement),
         "holder": holder,
         "mine": holder is not None and holder.pk == request.user.pk,

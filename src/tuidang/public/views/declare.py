@@ -34,8 +34,14 @@ def _declare(request, form_class, template):
             form.add_intake_errors(error)
         else:
             return render(request, "public/declared.html", {"receipt": receipt})
-    status = 400 if request.method == "POST" else 200
-    context = {"form": form}
+    return form_page(request, form, template, status=400 if request.method == "POST" else 200)
+
+
+def form_page(request, form, template, *, status=200, **context):
+    """A declaration form's page: `form`, a fresh proof-of-work challenge while
+    proof of work is on, and any further context (errors.py sends refused forms
+    back through here, with a `refusal` message)."""
+    context["form"] = form
     if proof_of_work.enabled():
         context["proof_of_work"] = {
             "field": PROOF_FIELD,

@@ -1,9 +1,13 @@
 """Receipt lookup. The code travels only in a POST body, so it never lands in a
 URL, a browser's history or a proxy's log; the answer is never cached.
 
-The page also says where the declaration stands in the public log (published
-with a proof, or coming with the next publication batch), whether the
-declarant withdrew it, and offers the withdrawal (views/withdraw.py)."""
+The page says first, in plain words, where the declaration stands (`state`):
+received and waiting for review; accepted, counted and in the public log, or
+coming with the next publication batch; withdrawn by the declarant; not
+accepted; taken out of the count. Only then, behind a `<details>`, the proof
+for experts: the log line, its index, the inclusion proof against the latest
+checkpoint and the command that checks it from outside. It also offers the
+withdrawal (views/withdraw.py)."""
 
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -11,10 +15,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from tuidang.public.forms import ReceiptLookupForm
+from tuidang.public.views.check import log_url
 from tuidang.registry import log_entries, receipts
 from tuidang.registry.choices import RejectReason, RevokeReason, Status
 from tuidang.registry.models import Declaration, LogEntry
 from tuidang.transparency import published
+from tuidang.transparency.keys import verifier_key_or_none
 
 # The note `transitions.reject` gets when a declarant withdraws a declaration
 # that was not yet accepted (never counted, never in the log).
@@ -67,6 +73,17 @@ def _proof(declaration: Declaration):
     return published.receipt_proof(declaration)
 
 
+def state_of(declaration: Declaration, withdrawal: str | None, proof) -> str:
+    """Where the declaration stands, for the sentence the page opens with."""
+    if withdrawal is not None:
+        return "withdrawn_" + withdrawal
+    if declaration.status == Status.ACCEPTED:
+        return "published" if proof is not None else "waiting_for_batch"
+    return {Status.RECEIVED: "received", Status.REJECTED: "not_accepted"}.get(
+        declaration.status, "revoked"
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def lookup(request):
@@ -74,9 +91,12 @@ def lookup(request):
     declaration, code = find_declaration(form) if request.method == "POST" else (None, "")
     accepted = declaration is not None and declaration.status == Status.ACCEPTED
     withdrawal = withdrawal_of(declaration) if declaration is not None else None
-    withdrawal_published = withdrawal == "counted_out" and in_published_log(
-        declaration.log_entries.filter(kind=log_entries.REVOKE).first()
+    revocation_published = (
+        declaration is not None
+        and declaration.status == Status.REVOKED
+        and in_published_log(declaration.log_entries.filter(kind=log_entries.REVOKE).first())
     )
+    proof = _proof(declaration) if accepted else None
     return render(
         request,
         "public/receipt.html",
@@ -85,9 +105,11 @@ def lookup(request):
             "declaration": declaration,
             "code": code,
             "accepted": accepted,
-            "proof": _proof(declaration) if accepted else None,
-            "withdrawal": withdrawal,
-            "withdrawal_published": withdrawal_published,
+            "state": state_of(declaration, withdrawal, proof) if declaration else None,
+            "proof": proof,
+            "log_url": log_url(request) if proof else "",
+            "verifier_key": verifier_key_or_none() if proof else None,
+            "revocation_published": revocation_published,
             "can_withdraw": declaration is not None
             and declaration.status in (Status.ACCEPTED, Status.RECEIVED),
         },

@@ -1,5 +1,6 @@
-"""`tuidang accept ID ... | --all`: accept received declarations (until the
-console's moderation queue exists, this is how web declarations get counted)."""
+"""`tuidang accept ID ... | --all`: accept received declarations from the
+command line, as the console's moderation queue does one by one (the demo and
+tests use it to count web declarations at once)."""
 
 from django.core.management import BaseCommand, CommandError
 

@@ -1,7 +1,14 @@
 """`tuidang demo`: initialise a demo data folder with demo keys, seed a few
 hundred synthetic declarations, make one console account per role and a
 practice call campaign, print the URLs and the accounts' logins, passwords
-and TOTP secrets, and run the server on 127.0.0.1."""
+and TOTP secrets, and run the server on 127.0.0.1.
+
+Every command it prints works as printed: one that opens the data folder names
+it with `--data DIR` unless it is the folder a command run from here finds by
+default (./data); `log verify` needs no data folder, only the URL."""
+
+import shlex
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import BaseCommand
@@ -15,6 +22,13 @@ from tuidang.server.management.commands.init import initialise
 from tuidang.server.management.commands.serve import exec_gunicorn
 from tuidang.transparency.keys import verifier_key
 from tuidang.transparency.sequencer import Sequencer
+
+
+def data_option() -> str:
+    """` --data DIR` for a printed command, unless the demo's folder is ./data."""
+    if settings.DATA_DIR == Path("data").resolve():
+        return ""
+    return f" --data {shlex.quote(str(settings.DATA_DIR))}"
 
 
 class Command(BaseCommand):
@@ -44,6 +58,9 @@ class Command(BaseCommand):
         ]
         demo_campaign.create()
         vkey = verifier_key()
+        tuidang = ".venv/bin/tuidang"
+        demo = f"{tuidang} --demo{data_option()}"
+        verify = f"{tuidang} log verify {base}/log --vkey {shlex.quote(vkey)}"
         self.stdout.write(
             "\n".join(
                 [
@@ -61,8 +78,9 @@ class Command(BaseCommand):
                     f"  call campaigns     {base}/console/calls/ (practice; as demo-caller)",
                     f"  public log         {base}/log/  (checkpoint: {base}/log/checkpoint)",
                     f"  log verifier key   {vkey}",
-                    f"  verify it:         .venv/bin/tuidang log verify {base}/log --vkey {vkey}",
-                    "  accept web declarations: .venv/bin/tuidang --demo accept --all",
+                    f"  verify it:         {verify}",
+                    f"  accept web declarations: {demo} accept --all",
+                    f"  recount the totals:      {demo} tally --check",
                     "  stop with Ctrl-C",
                     "",
                 ]
