@@ -17,6 +17,7 @@ vacuumed (autovacuum does it; THREAT_MODEL.md, known gaps)."""
 from django.db import connection, transaction
 
 from tuidang.campaigns.models import Target
+from tuidang.console import retention
 from tuidang.registry import sealing
 
 
@@ -29,8 +30,7 @@ def seal_and_clear(target: Target) -> None:
     target.unit = ""
     target.phone_e164 = ""
     if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA secure_delete = ON")
+        retention.overwrite_freed_bytes()
         transaction.on_commit(empty_wal)
 
 

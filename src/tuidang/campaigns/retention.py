@@ -14,11 +14,12 @@ import dataclasses
 import datetime
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from tuidang.campaigns.choices import CampaignStatus
 from tuidang.campaigns.models import Call, Target
+from tuidang.console import retention
 from tuidang.settings import env
 
 DEFAULT_CAMPAIGN_DAYS = 30
@@ -41,10 +42,7 @@ def delete_due(today: datetime.date | None = None) -> Deleted:
     today = today or timezone.now().date()
     finished_before = today - datetime.timedelta(days=campaign_days())
     with transaction.atomic():
-        if connection.vendor == "sqlite":
-            # Freed pages are overwritten with zeros (see console/retention.py).
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA secure_delete = ON")
+        retention.overwrite_freed_bytes()
         notes = Call.objects.filter(sealed_notes__isnull=False, notes_delete_on__lte=today).update(
             sealed_notes=None, notes_delete_on=None
         )

@@ -51,15 +51,19 @@ def period(channel: str) -> datetime.timedelta:
     return datetime.timedelta(days=schedule().get(channel, DEFAULT_DAYS))
 
 
+def overwrite_freed_bytes() -> None:
+    """On SQLite, have this connection overwrite deleted or replaced content
+    with zeros instead of leaving it in the database file (`secure_delete`)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = ON")
+
+
 def delete_due(today: datetime.date | None = None) -> int:
     """Delete every original whose day has come; returns how many."""
     from tuidang.console.models import Original
 
     today = today or timezone.now().date()
-    if connection.vendor == "sqlite":
-        # SQLite then overwrites the freed pages with zeros instead of leaving
-        # the old ciphertext in the database file (per connection).
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA secure_delete = ON")
+    overwrite_freed_bytes()
     due = Original.objects.filter(deleted_on__isnull=True, delete_on__lte=today)
     return due.update(sealed_content=None, deleted_on=today)

@@ -207,6 +207,11 @@ def release(request, target_id):
 # Agreements.
 
 
+def _province(target: Target) -> str:
+    """The target's place as a province code for the intake, or "" if it is free text."""
+    return target.place if target.place in places.province_codes() else ""
+
+
 def _initial(target: Target) -> dict:
     """The intake form pre-filled from the target: outbound call, its sector,
     rank and place, person 1 under an alias we make."""
@@ -215,7 +220,7 @@ def _initial(target: Target) -> dict:
         "sector": target.sector,
         "rank": target.rank,
         "country": places.CHINA,
-        "province": target.place if target.place in places.province_codes() else "",
+        "province": _province(target),
         "p1_naming": Naming.GENERATED_ALIAS,
     }
 
@@ -291,7 +296,7 @@ def _alias_input(target: Target, form: AliasAgreementForm, group_id=None) -> Dec
         organisations=form.cleaned_data["organisations"],
         people=[PersonInput(Naming.GENERATED_ALIAS)],
         country=places.CHINA,
-        province=target.place if target.place in places.province_codes() else "",
+        province=_province(target),
         sector=target.sector,
         rank=target.rank,
         group_id=group_id,
